@@ -1,0 +1,17 @@
+"""memverify: symbolic-numeric verification of Li, Han, E, Li, "On the Curse of
+Memory in Recurrent Neural Networks" (ICLR 2021).
+
+Public API:
+
+- targets: `ExpSum`, `MemoryBump`, `PowerLaw`, `Airy`;
+- the loss engine: `Loss`;
+- the claims: `claims.REGISTRY`, `report.run_claims`, `Verdict`.
+"""
+
+from .backends import Precision
+from .loss import Loss
+from .targets import Airy, ExpSum, MemoryBump, PowerLaw
+
+__version__ = "0.1.0"
+
+__all__ = ["Airy", "ExpSum", "Loss", "MemoryBump", "PowerLaw", "Precision", "__version__"]

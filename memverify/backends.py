@@ -1,0 +1,273 @@
+"""Evaluation back ends: one sympy expression, three kinds of numbers.
+
+`Precision` says which numbers a computation uses:
+
+- ``Precision()``            float64 (numpy);
+- ``Precision(dps=50)``      mpmath ``mpf`` at 50 significant digits;
+- ``Precision(dps=50, arb=True)``  python-flint ``arb`` balls at 50 digits,
+  whose radii enclose every rounding error (certified).
+
+`compile_exprs` turns sympy expressions into one callable per kind (lambdify
+with a namespace for that kind), so a formula is derived once and evaluated in
+all three.  The special functions that closed forms need in a numerically safe
+shape (``ExpErfc``, ``ExpUpperGamma``) are defined here as sympy functions with
+one implementation per kind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from fractions import Fraction
+
+import flint
+import mpmath
+import numpy as np
+import scipy.special
+import sympy as sp
+from sympy.printing.pycode import MpmathPrinter, PythonCodePrinter
+
+from . import _validate
+
+KINDS = ("float", "mp", "arb")
+
+
+class Precision:
+    """Which numbers to compute with: float64, mpmath at `dps` digits, or arb
+    balls at `dps` digits (``arb=True``)."""
+
+    def __init__(self, dps=None, arb=False):
+        if dps is not None:
+            dps = _validate.integer(dps, "dps", minimum=5)
+        if not isinstance(arb, (bool, np.bool_)):
+            raise TypeError(f"arb must be True or False, got {arb!r}")
+        if arb and dps is None:
+            dps = 30
+        self.dps = dps
+        self.kind = "arb" if arb else ("float" if dps is None else "mp")
+
+    def __repr__(self):
+        return f"Precision(kind={self.kind!r}, dps={self.dps})"
+
+    def describe(self):
+        """A short label for verdicts: 'float64', 'mpmath dps=50', 'arb dps=30'."""
+        return {"float": "float64", "mp": f"mpmath dps={self.dps}", "arb": f"arb dps={self.dps}"}[self.kind]
+
+    @contextlib.contextmanager
+    def context(self):
+        """Set the working precision of mpmath / flint for the duration."""
+        if self.kind == "mp":
+            with mpmath.workdps(self.dps):
+                yield
+        elif self.kind == "arb":
+            old = flint.ctx.prec
+            flint.ctx.dps = self.dps
+            try:
+                yield
+            finally:
+                flint.ctx.prec = old
+        else:
+            yield
+
+    def number(self, x):
+        """Convert a real number (int, float, Fraction, str, mpf, arb) to this
+        kind.  Binary floats and mpf convert exactly to arb."""
+        if self.kind == "float":
+            return float(x)
+        if self.kind == "mp":
+            if isinstance(x, Fraction):
+                return mpmath.mpf(x.numerator) / x.denominator
+            if type(x).__name__ == "arb":
+                return mpmath.mpf(x.mid().str(self.dps + 5, radius=False))
+            return mpmath.mpf(x)
+        return to_arb(x)
+
+    def array(self, nested):
+        """A numpy array of this kind's numbers (dtype float64 or object)."""
+        if self.kind == "float":
+            return np.array(nested, dtype=float)
+        out = np.empty(_shape(nested), dtype=object)
+        _fill(out, nested)
+        return out
+
+
+def _shape(nested):
+    shape = []
+    while isinstance(nested, (list, tuple)):
+        shape.append(len(nested))
+        nested = nested[0] if nested else None
+    return tuple(shape)
+
+
+def _fill(out, nested):
+    if out.ndim == 1:
+        for i, x in enumerate(nested):
+            out[i] = x
+    else:
+        for i, row in enumerate(nested):
+            _fill(out[i], row)
+
+
+def to_arb(x):
+    """An arb ball containing the real number `x` (exact for int, float,
+    Fraction and mpf; a decimal string gives a tight ball)."""
+    if type(x).__name__ == "arb":
+        return x
+    if isinstance(x, (int, np.integer)):
+        return flint.arb(int(x))
+    if isinstance(x, Fraction):
+        return flint.arb(flint.fmpq(x.numerator, x.denominator))
+    if isinstance(x, mpmath.mpf):
+        sign, man, exp, _ = x._mpf_
+        if not man:
+            return flint.arb(0)
+        return flint.arb(flint.fmpz((-1) ** sign * int(man))) * flint.arb(2) ** int(exp)
+    if isinstance(x, (float, np.floating)):
+        return flint.arb(float(x))
+    if isinstance(x, str):
+        return flint.arb(x)
+    if isinstance(x, sp.Basic):
+        q = sp.nsimplify(x)
+        if q.is_Rational:
+            return flint.arb(flint.fmpq(int(q.p), int(q.q)))
+    raise TypeError(f"cannot convert {type(x).__name__} {x!r} to an arb ball")
+
+
+# ---------------------------------------------------------------------------
+# special functions in the shape the closed forms need
+
+
+class ExpErfc(sp.Function):
+    """exp(c) * erfc(z), evaluated without overflow (erfcx for z > 0)."""
+
+    nargs = 2
+
+    def fdiff(self, argindex=1):
+        c, z = self.args
+        if argindex == 1:
+            return self
+        return -2 / sp.sqrt(sp.pi) * sp.exp(c - z**2)
+
+    def _eval_rewrite_as_erfc(self, c, z, **kwargs):
+        return sp.exp(c) * sp.erfc(z)
+
+
+class ExpUpperGamma(sp.Function):
+    """exp(s) * Gamma(a, s), the scaled upper incomplete gamma function."""
+
+    nargs = 2
+
+    def fdiff(self, argindex=2):
+        a, s = self.args
+        if argindex == 2:
+            return self - s ** (a - 1)
+        raise sp.ArgumentIndexError(self, argindex)
+
+    def _eval_rewrite_as_uppergamma(self, a, s, **kwargs):
+        return sp.exp(s) * sp.uppergamma(a, s)
+
+
+def _float_exp_erfc(c, z):
+    c = np.asarray(c, dtype=float)
+    z = np.asarray(z, dtype=float)
+    with np.errstate(over="ignore", under="ignore"):
+        out = np.where(z <= 0, np.exp(c) * scipy.special.erfc(np.minimum(z, 0)),
+                       np.exp(c - z * z) * scipy.special.erfcx(np.maximum(z, 0)))
+    return out[()] if out.ndim == 0 else out
+
+
+def _mp_exp_upper_gamma(a, s):
+    # mpmath has an unbounded exponent range: no overflow, and gammainc is accurate
+    return mpmath.exp(s) * mpmath.gammainc(a, s)
+
+
+def _float_exp_upper_gamma(a, s):
+    # scipy has no upper incomplete gamma for a <= 0: use mpmath with guard digits
+    with mpmath.workdps(30):
+        return float(_mp_exp_upper_gamma(mpmath.mpf(float(a)), mpmath.mpf(float(s))))
+
+
+def _arb_exp_upper_gamma(a, s):
+    s = to_arb(s)
+    return s.exp() * s.gamma_upper(to_arb(a))
+
+
+def _arb_rational(p, q):
+    return flint.arb(flint.fmpq(p, q))
+
+
+_NAMESPACES = {
+    "float": [{"ExpErfc": _float_exp_erfc, "ExpUpperGamma": _float_exp_upper_gamma,
+               "erfc": scipy.special.erfc}, "numpy", "scipy"],
+    "mp": [{"ExpErfc": lambda c, z: mpmath.exp(c) * mpmath.erfc(z),
+            "ExpUpperGamma": _mp_exp_upper_gamma}, "mpmath"],
+    "arb": [{"ExpErfc": lambda c, z: to_arb(c).exp() * to_arb(z).erfc(),
+             "ExpUpperGamma": _arb_exp_upper_gamma,
+             "exp": lambda x: to_arb(x).exp(), "sqrt": lambda x: to_arb(x).sqrt(),
+             "log": lambda x: to_arb(x).log(), "erfc": lambda x: to_arb(x).erfc(),
+             "_Q": _arb_rational, "arb": flint.arb}],
+}
+
+
+class _ArbPrinter(PythonCodePrinter):
+    """Python code for arb balls: rationals stay exact, no float literals."""
+
+    def _print_Rational(self, e):
+        return f"_Q({e.p}, {e.q})"
+
+    def _print_Half(self, e):
+        return "_Q(1, 2)"
+
+    def _print_Float(self, e):
+        return f"arb('{sp.sstr(e, full_prec=True)}')"
+
+    def _print_Pi(self, e):
+        return "arb.pi()"  # evaluated at call time, at the working precision
+
+    def _print_Exp1(self, e):
+        return "arb(1).exp()"
+
+    def _print_Pow(self, e, rational=False):
+        if e.exp == sp.S.Half:
+            return f"sqrt({self._print(e.base)})"
+        return super()._print_Pow(e, rational=rational)
+
+    def _print_Function(self, e):
+        return f"{e.func.__name__}({', '.join(self._print(a) for a in e.args)})"
+
+    _print_exp = _print_sqrt = _print_erfc = _print_log = _print_Function
+
+
+class _MpPrinter(MpmathPrinter):
+    def _print_Function(self, e):
+        return f"{e.func.__name__}({', '.join(self._print(a) for a in e.args)})"
+
+    _print_ExpErfc = _print_ExpUpperGamma = _print_Function
+
+
+class _FloatPrinter(PythonCodePrinter):
+    pass
+
+
+def compile_exprs(args, exprs, kind):
+    """Compile a (nested list of) sympy expression(s) in `args` into a Python
+    function for numbers of `kind` ('float', 'mp' or 'arb').  Common
+    subexpressions are shared.  The function returns the same nesting."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+    printer = {"float": None, "mp": _MpPrinter, "arb": _ArbPrinter}[kind]
+    kwargs = {"modules": _NAMESPACES[kind], "cse": True}
+    if printer is not None:
+        kwargs["printer"] = printer({"fully_qualified_modules": False, "inline": True,
+                                     "allow_unknown_functions": True})
+    return sp.lambdify(args, exprs, **kwargs)
+
+
+@functools.lru_cache(maxsize=None)
+def _compiled_scalar(expr_srepr, args_srepr, kind):
+    return compile_exprs(sp.sympify(args_srepr), sp.sympify(expr_srepr), kind)
+
+
+def compile_cached(args, expr, kind):
+    """`compile_exprs` with a cache keyed by the expression itself."""
+    return _compiled_scalar(sp.srepr(expr), sp.srepr(tuple(args)), kind)

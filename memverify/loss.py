@@ -1,0 +1,82 @@
+"""`Loss(target, m)`: J(a, w), grad J and Hess J of the width-m diagonal model
+(eq. 18) in float64, mpmath or arb, evaluated from the expressions that
+`memverify.symbolic.derive` derived (never retyped)."""
+
+from __future__ import annotations
+
+import functools
+
+import sympy as sp
+
+from . import _validate
+from .backends import Precision, compile_exprs
+from .symbolic import Moment, derive, norm_symbol
+from .targets import Target
+
+_ORDERS = {"value": (0,), "gradient": (0, 1), "hessian": (1, 2)}
+
+
+def _moment_symbols(m):
+    return [[sp.Symbol(f"M{n}_{i + 1}") for i in range(m)] for n in range(3)]
+
+
+@functools.lru_cache(maxsize=None)
+def _compiled(m, what, kind):
+    d = derive(m)
+    msyms = _moment_symbols(m)
+    reps = {Moment(n, d.w[i]): msyms[n][i] for n in range(3) for i in range(m)}
+    expr = {"value": d.J, "gradient": list(d.gradient), "hessian": d.hessian.tolist()}[what]
+    expr = sp.sympify(expr).xreplace(reps) if what == "value" else \
+        [e.xreplace(reps) if what == "gradient" else [x.xreplace(reps) for x in e] for e in expr]
+    args = list(d.a) + list(d.w) + [x for row in msyms for x in row] + [norm_symbol]
+    return compile_exprs(args, expr, kind)
+
+
+class Loss:
+    """J(a, w) = int_0^inf (sum_i a_i e^{-w_i t} - rho(t))^2 dt for a target and width m.
+
+    Each method takes `a` and `w` (length m, w_i > 0) and a precision:
+    ``dps=None`` gives float64 (numpy), ``dps=50`` mpmath numbers at 50 digits,
+    ``arb=True`` python-flint balls (at ``dps`` digits, default 30) that enclose
+    the exact value.  Vectors and matrices come back as numpy arrays (dtype
+    object for mpmath and arb), ordered (a_1..a_m, w_1..w_m).
+    """
+
+    def __init__(self, target, m):
+        if not isinstance(target, Target):
+            raise TypeError(f"target must be a memverify target (ExpSum, MemoryBump, PowerLaw, Airy), "
+                            f"got {type(target).__name__}")
+        self.target = target
+        self.m = _validate.integer(m, "m", minimum=1)
+
+    def __repr__(self):
+        return f"Loss({self.target.spec()}, m={self.m})"
+
+    def _evaluate(self, what, a, w, dps, arb):
+        a = _validate.vector(a, "a", length=self.m)
+        w = _validate.vector(w, "w", length=self.m, positive_entries=True)
+        prec = Precision(dps, arb)
+        f = _compiled(self.m, what, prec.kind)
+        zero = prec.number(0)
+        with prec.context():
+            av = [prec.number(x) for x in a]
+            wv = [prec.number(x) for x in w]
+            moments = [[self.target._moment(n, wi, prec) if n in _ORDERS[what] else zero
+                        for wi in wv] for n in range(3)]
+            norm = self.target._norm2(prec) if what == "value" else zero
+            out = f(*av, *wv, *[x for row in moments for x in row], norm)
+            if what == "value":
+                return float(out) if prec.kind == "float" else +out
+            return prec.array(out)
+
+    def value(self, a, w, dps=None, arb=False):
+        """J(a, w) (eq. 18): a float, mpf or arb."""
+        return self._evaluate("value", a, w, dps, arb)
+
+    def gradient(self, a, w, dps=None, arb=False):
+        """grad J(a, w): array of shape (2m,), order (d/da_1..d/da_m, d/dw_1..d/dw_m)."""
+        return self._evaluate("gradient", a, w, dps, arb)
+
+    def hessian(self, a, w, dps=None, arb=False):
+        """Hess J(a, w): array of shape (2m, 2m), same order as the gradient."""
+        return self._evaluate("hessian", a, w, dps, arb)

@@ -1,0 +1,377 @@
+"""Target kernels rho(t) and their Laplace moments.
+
+Every target provides, at the precision asked (see `memverify.backends`):
+
+- ``rho(t)``: the kernel itself;
+- ``moment(n, s)``: the Laplace moment M_n(s) = int_0^inf t^n e^{-st} rho(t) dt;
+- ``norm2()``: the squared L2 norm ||rho||^2 = int_0^inf rho(t)^2 dt.
+
+Closed forms are derived with sympy (``sympy.integrate``, then (-d/ds)^n for
+higher moments, since d/ds M_n = -M_{n+1}); the Airy kernel has no closed form
+for its moments and uses quadrature (mpmath; rigorous with python-flint).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import flint
+import mpmath
+import sympy as sp
+
+from . import _validate
+from .backends import ExpErfc, ExpUpperGamma, Precision, compile_exprs, to_arb
+
+t, s = sp.symbols("t s", positive=True)
+_w, _w2, _mu, _sigma, _alpha = sp.symbols("w w2 mu sigma alpha", positive=True)
+
+
+def _expand_exponents(expr):
+    return expr.replace(sp.exp, lambda x: sp.exp(sp.expand(x)))
+
+
+# ---------------------------------------------------------------------------
+# closed forms, derived once per process and cached
+
+
+@functools.lru_cache(maxsize=None)
+def exp_term_moment(n):
+    """M_n(s) of the single exponential e^{-w t}: sympy gives n!/(s + w)^(n+1)."""
+    return sp.simplify(sp.integrate(t**n * sp.exp(-(s + _w) * t), (t, 0, sp.oo), conds="none"))
+
+
+@functools.lru_cache(maxsize=None)
+def exp_pair_integral():
+    """int_0^inf e^{-w t} e^{-w2 t} dt = 1/(w + w2), the Gram kernel of exponentials."""
+    return sp.simplify(sp.integrate(sp.exp(-_w * t) * sp.exp(-_w2 * t), (t, 0, sp.oo), conds="none"))
+
+
+def gaussian_moment0_integrate():
+    """M_0(s) of exp(-(t - mu)^2 / (2 sigma^2)) exactly as sympy.integrate gives it."""
+    return sp.integrate(sp.exp(-s * t) * sp.exp(-(t - _mu) ** 2 / (2 * _sigma**2)),
+                        (t, 0, sp.oo), conds="none")
+
+
+@functools.lru_cache(maxsize=None)
+def gaussian_moment(n):
+    """M_n(s) of exp(-(t - mu)^2 / (2 sigma^2)) (completing the square; the
+    test suite proves it equal to `gaussian_moment0_integrate` for n = 0).
+    Written with ExpErfc(c, z) = e^c erfc(z) so that no evaluation overflows."""
+    c = s**2 * _sigma**2 / 2 - s * _mu
+    z = (s * _sigma**2 - _mu) / (_sigma * sp.sqrt(2))
+    expr = _sigma * sp.sqrt(sp.pi / 2) * ExpErfc(c, z)
+    expr = (-1) ** n * sp.diff(expr, s, n)
+    return sp.collect(sp.expand(_expand_exponents(expr)), ExpErfc(c, z))
+
+
+@functools.lru_cache(maxsize=None)
+def gaussian_norm2():
+    """int_0^inf exp(-(t - mu)^2 / sigma^2) dt."""
+    return sp.simplify(sp.integrate(sp.exp(-(t - _mu) ** 2 / _sigma**2), (t, 0, sp.oo), conds="none"))
+
+
+def powerlaw_moment0_integrate():
+    """M_0(s) of (1 + t)^(-alpha) exactly as sympy.integrate gives it."""
+    return sp.integrate(sp.exp(-s * t) * (1 + t) ** (-_alpha), (t, 0, sp.oo), conds="none")
+
+
+@functools.lru_cache(maxsize=None)
+def powerlaw_moment(n):
+    """M_n(s) of (1 + t)^(-alpha), with e^s Gamma(a, s) as ExpUpperGamma(a, s)."""
+    m0 = powerlaw_moment0_integrate()
+    m0 = m0.replace(sp.uppergamma, lambda a, x: ExpUpperGamma(a, x) * sp.exp(-x))
+    if m0.has(sp.uppergamma) or m0.has(sp.exp):
+        raise RuntimeError(f"unexpected form of the power-law moment from sympy: {m0}")
+    return sp.simplify((-1) ** n * sp.diff(m0, s, n))
+
+
+@functools.lru_cache(maxsize=None)
+def powerlaw_norm2():
+    """int_0^inf (1 + t)^(-2 alpha) dt."""
+    return sp.simplify(sp.integrate((1 + t) ** (-2 * _alpha), (t, 0, sp.oo), conds="none"))
+
+
+@functools.lru_cache(maxsize=None)
+def _compiled(name, n, kind):
+    """Compiled closed forms, keyed by name, moment order and number kind."""
+    if name == "exp_moment":
+        return compile_exprs([s, _w], exp_term_moment(n), kind)
+    if name == "exp_pair":
+        return compile_exprs([_w, _w2], exp_pair_integral(), kind)
+    if name == "gauss_moment":
+        return compile_exprs([s, _mu, _sigma], gaussian_moment(n), kind)
+    if name == "gauss_norm2":
+        return compile_exprs([_mu, _sigma], gaussian_norm2(), kind)
+    if name == "gauss":
+        return compile_exprs([t, _mu, _sigma], sp.exp(-(t - _mu) ** 2 / (2 * _sigma**2)), kind)
+    if name == "powerlaw_moment":
+        return compile_exprs([s, _alpha], powerlaw_moment(n), kind)
+    if name == "powerlaw_norm2":
+        return compile_exprs([_alpha], powerlaw_norm2(), kind)
+    if name == "powerlaw":
+        return compile_exprs([t, _alpha], (1 + t) ** (-_alpha), kind)
+    if name == "exp":
+        return compile_exprs([t, _w], sp.exp(-_w * t), kind)
+    raise KeyError(name)
+
+
+# ---------------------------------------------------------------------------
+# targets
+
+
+class Target:
+    """Base class: public methods validate and set the precision, then call
+    the private ``_rho``, ``_moment`` and ``_norm2`` with converted numbers."""
+
+    def rho(self, t, dps=None, arb=False):
+        """rho(t) at time t >= 0."""
+        t = _validate.real(t, "t")
+        if t < 0:
+            raise ValueError(f"t must be >= 0, got {t!r}")
+        prec = Precision(dps, arb)
+        with prec.context():
+            return self._rho(prec.number(t), prec)
+
+    def moment(self, n, s, dps=None, arb=False):
+        """Laplace moment M_n(s) = int_0^inf t^n e^{-s t} rho(t) dt, s > 0."""
+        n = _validate.integer(n, "n", minimum=0)
+        s = _validate.positive(s, "s")
+        prec = Precision(dps, arb)
+        with prec.context():
+            return self._moment(n, prec.number(s), prec)
+
+    def laplace(self, s, dps=None, arb=False):
+        """Laplace transform L[rho](s) = M_0(s)."""
+        return self.moment(0, s, dps=dps, arb=arb)
+
+    def norm2(self, dps=None, arb=False):
+        """Squared L2 norm int_0^inf rho(t)^2 dt."""
+        prec = Precision(dps, arb)
+        with prec.context():
+            return self._norm2(prec)
+
+    def _params(self, prec, *values):
+        return [prec.number(v) for v in values]
+
+    def __repr__(self):
+        return self.spec()
+
+
+class ExpSum(Target):
+    """rho(t) = sum_j a_j exp(-w_j t), rates w_j > 0 distinct."""
+
+    def __init__(self, a, w):
+        self.w = _validate.vector(w, "w", positive_entries=True, distinct=True)
+        self.a = _validate.vector(a, "a", length=len(self.w))
+
+    def spec(self):
+        return f"ExpSum(a={list(self.a)}, w={list(self.w)})"
+
+    def as_dict(self):
+        return {"kind": "ExpSum", "a": [float(x) for x in self.a], "w": [float(x) for x in self.w]}
+
+    def _rho(self, t, prec):
+        f = _compiled("exp", 0, prec.kind)
+        return sum(prec.number(a) * f(t, prec.number(w)) for a, w in zip(self.a, self.w))
+
+    def _moment(self, n, s, prec):
+        f = _compiled("exp_moment", n, prec.kind)
+        return sum(prec.number(a) * f(s, prec.number(w)) for a, w in zip(self.a, self.w))
+
+    def _norm2(self, prec):
+        k = _compiled("exp_pair", 0, prec.kind)
+        a = [prec.number(x) for x in self.a]
+        w = [prec.number(x) for x in self.w]
+        return sum(a[i] * a[j] * k(w[i], w[j]) for i in range(len(a)) for j in range(len(a)))
+
+
+class MemoryBump(Target):
+    """rho_omega(t) = base(t) + c0 exp(-(t - 1/omega)^2 / (2 sigma^2))  (eqs. 20, 119).
+
+    `base` is an ExpSum (the short-memory part rho_bar); the Gaussian is the
+    memory template rho_{0,omega}(t) = rho_0(t - 1/omega)."""
+
+    def __init__(self, base, omega, c0=1.0, sigma=1.0):
+        if not isinstance(base, ExpSum):
+            raise TypeError(f"base must be an ExpSum, got {type(base).__name__}")
+        self.base = base
+        self.omega = _validate.positive(omega, "omega")
+        self.c0 = _validate.real(c0, "c0")
+        if self.c0 == 0:
+            raise ValueError("c0 must be non-zero (the paper requires c0 != 0)")
+        self.sigma = _validate.positive(sigma, "sigma")
+
+    def spec(self):
+        return f"MemoryBump(base={self.base.spec()}, omega={self.omega}, c0={self.c0}, sigma={self.sigma})"
+
+    def as_dict(self):
+        return {"kind": "MemoryBump", "base": self.base.as_dict(), "omega": float(self.omega),
+                "c0": float(self.c0), "sigma": float(self.sigma)}
+
+    def _mu(self, prec):
+        return 1 / prec.number(self.omega)
+
+    def _rho(self, t, prec):
+        g = _compiled("gauss", 0, prec.kind)
+        return self.base._rho(t, prec) + prec.number(self.c0) * g(t, self._mu(prec), prec.number(self.sigma))
+
+    def template_moment(self, n, s, dps=None, arb=False):
+        """Signed moment of the memory template, int_0^inf t^n e^{-st} rho_{0,omega}(t) dt.
+        (The paper's Delta_{n,omega} of eq. 80 integrates |rho_{0,omega}|;
+        for this Gaussian template that is |c0|/c0 times this.)"""
+        n = _validate.integer(n, "n", minimum=0)
+        s = _validate.positive(s, "s")
+        prec = Precision(dps, arb)
+        with prec.context():
+            return self._template_moment(n, prec.number(s), prec)
+
+    def _template_moment(self, n, s, prec):
+        f = _compiled("gauss_moment", n, prec.kind)
+        return prec.number(self.c0) * f(s, self._mu(prec), prec.number(self.sigma))
+
+    def _moment(self, n, s, prec):
+        return self.base._moment(n, s, prec) + self._template_moment(n, s, prec)
+
+    def _norm2(self, prec):
+        # ||base + g||^2 = ||base||^2 + 2 <base, g> + ||g||^2, and <e^{-wt}, g> = M_0[g](w)
+        cross = sum(prec.number(a) * self._template_moment(0, prec.number(w), prec)
+                    for a, w in zip(self.base.a, self.base.w))
+        g2 = _compiled("gauss_norm2", 0, prec.kind)(self._mu(prec), prec.number(self.sigma))
+        return self.base._norm2(prec) + 2 * cross + prec.number(self.c0) ** 2 * g2
+
+
+class PowerLaw(Target):
+    """rho(t) = (1 + t)^(-alpha), alpha > 1/2 (square integrable)."""
+
+    def __init__(self, alpha):
+        self.alpha = _validate.real(alpha, "alpha")
+        if not self.alpha > 0.5:
+            raise ValueError(f"alpha must be > 1/2 (square integrable), got {alpha!r}")
+
+    def spec(self):
+        return f"PowerLaw(alpha={self.alpha})"
+
+    def as_dict(self):
+        return {"kind": "PowerLaw", "alpha": float(self.alpha)}
+
+    def _rho(self, t, prec):
+        return _compiled("powerlaw", 0, prec.kind)(t, prec.number(self.alpha))
+
+    def _moment(self, n, s, prec):
+        f = _compiled("powerlaw_moment", n, prec.kind)
+        if prec.kind == "arb":
+            # ball arithmetic shows the cancellation of the closed form as
+            # width: work with guard bits and round at the end
+            old = flint.ctx.prec
+            flint.ctx.prec = old + 64 + 4 * n
+            try:
+                out = f(s, prec.number(self.alpha))
+            finally:
+                flint.ctx.prec = old
+            return +out
+        if prec.kind == "float":
+            # the closed form cancels for large s: evaluate with guard digits
+            with mpmath.workdps(30 + 5 * n):
+                fm = _compiled("powerlaw_moment", n, "mp")
+                return float(fm(mpmath.mpf(s), mpmath.mpf(self.alpha)))
+        with mpmath.workdps(prec.dps + 10 + 5 * n):
+            out = f(mpmath.mpf(s), mpmath.mpf(self.alpha))
+        return +out
+
+    def _norm2(self, prec):
+        return _compiled("powerlaw_norm2", 0, prec.kind)(prec.number(self.alpha))
+
+
+class Airy(Target):
+    """rho(t) = Ai(s0 (t - t0)) (Figure 1); moments by quadrature."""
+
+    def __init__(self, s0, t0):
+        self.s0 = _validate.positive(s0, "s0")
+        self.t0 = _validate.real(t0, "t0")
+
+    def spec(self):
+        return f"Airy(s0={self.s0}, t0={self.t0})"
+
+    def as_dict(self):
+        return {"kind": "Airy", "s0": float(self.s0), "t0": float(self.t0)}
+
+    def _rho(self, t, prec):
+        if prec.kind == "arb":
+            return (to_arb(self.s0) * (t - to_arb(self.t0))).airy_ai()
+        if prec.kind == "float":
+            return float(mpmath.airyai(self.s0 * (t - self.t0)))
+        return mpmath.airyai(mpmath.mpf(self.s0) * (t - mpmath.mpf(self.t0)))
+
+    def _cutoff_x(self, bits):
+        # beyond x = s0 (t - t0) >= X, |Ai(x)| <= e^{-2/3 x^{3/2}} / (2 sqrt(pi)) is below 2^-bits
+        return max(1.0, (1.5 * (bits + 20) * math.log(2)) ** (2 / 3))
+
+    def _moment(self, n, s, prec):
+        if prec.kind == "arb":
+            return self._moment_arb(n, s)
+        dps = 20 if prec.kind == "float" else prec.dps
+        with mpmath.workdps(dps + 10):
+            s0, t0, sm = mpmath.mpf(self.s0), mpmath.mpf(self.t0), mpmath.mpf(s)
+            tend = t0 + mpmath.mpf(self._cutoff_x(3.4 * dps)) / s0
+            # split at the oscillations of Ai on [0, t0] so each piece is smooth
+            pieces = max(1, int(mpmath.ceil(s0 * max(t0, 0) ** 1.5)))
+            pts = [mpmath.mpf(0)] + [t0 * k / pieces for k in range(1, pieces + 1) if t0 > 0]
+            pts += [p for p in (tend,) if p > pts[-1]] + [mpmath.inf]
+            val = mpmath.quad(lambda x: x**n * mpmath.exp(-sm * x) * mpmath.airyai(s0 * (x - t0)), pts)
+        return float(val) if prec.kind == "float" else +val
+
+    def _moment_arb(self, n, s):
+        s0, t0 = to_arb(self.s0), to_arb(self.t0)
+        s = to_arb(s)
+        X = self._cutoff_x(flint.ctx.prec)
+        T = t0 + flint.arb(X) / s0
+        if not T > 0:
+            T = flint.arb(X) / s0
+        f = lambda x, _analytic: x**n * (-s * x).exp() * (s0 * (x - t0)).airy_ai()
+        body = flint.acb.integral(f, 0, T).real
+        # tail: for x = s0 (t - t0) >= X >= 1, x^{3/2} >= sqrt(X) x, so
+        # |Ai(x)| <= e^{-2/3 sqrt(X) s0 (t - t0)} / (2 sqrt(pi))  (DLMF 9.7.15 with x^{1/4} >= 1)
+        lam = s + 2 * flint.arb(X).sqrt() * s0 / 3
+        pref = (2 * flint.arb(X).sqrt() * s0 * t0 / 3).exp() / (2 * flint.arb.pi().sqrt())
+        tail = pref * (lam * T).gamma_upper(n + 1) / lam ** (n + 1)
+        return body + flint.arb(0, tail.upper())
+
+    def _norm2(self, prec):
+        # int_{x0}^inf Ai(x)^2 dx = Ai'(x0)^2 - x0 Ai(x0)^2 (since d/dx [x Ai^2 - Ai'^2] = Ai^2)
+        if prec.kind == "arb":
+            x0 = -to_arb(self.s0) * to_arb(self.t0)
+            ai, aip, _, _ = x0.airy()
+            return (aip**2 - x0 * ai**2) / to_arb(self.s0)
+        dps = 20 if prec.kind == "float" else prec.dps
+        with mpmath.workdps(dps + 10):
+            x0 = -mpmath.mpf(self.s0) * mpmath.mpf(self.t0)
+            val = (mpmath.airyai(x0, 1) ** 2 - x0 * mpmath.airyai(x0) ** 2) / mpmath.mpf(self.s0)
+        return float(val) if prec.kind == "float" else +val
+
+
+def parse_target(spec, m=None):
+    """A target from a CLI spec: 'expsum:K' (K terms with default rates),
+    'bump' (MemoryBump on a one-term base, omega = 0.1), 'powerlaw' or
+    'powerlaw:ALPHA', 'airy' or 'airy:S0,T0'."""
+    if not isinstance(spec, str):
+        raise TypeError(f"target spec must be a string, got {type(spec).__name__}")
+    name, _, arg = spec.partition(":")
+    try:
+        if name == "expsum":
+            k = int(arg) if arg else 2
+            if k < 1:
+                raise ValueError
+            return ExpSum([(-1) ** j * 1.0 / (j + 1) for j in range(k)], [float(j + 1) for j in range(k)])
+        if name == "bump":
+            om = float(arg) if arg else 0.1
+            return MemoryBump(ExpSum([1.0], [1.0]), omega=om)
+        if name == "powerlaw":
+            return PowerLaw(float(arg) if arg else 1.5)
+        if name == "airy":
+            s0, t0 = (float(x) for x in arg.split(",")) if arg else (1.0, 5.0)
+            return Airy(s0, t0)
+    except ValueError as exc:
+        raise ValueError(f"target spec {spec!r} is malformed: {exc or 'bad number'}") from None
+    raise ValueError(f"unknown target spec {spec!r}: expected expsum:K, bump[:OMEGA], "
+                     "powerlaw[:ALPHA] or airy[:S0,T0]")
