@@ -226,6 +226,15 @@ class MemoryBump(Target):
         with prec.context():
             return self._template_moment(n, prec.number(s), prec)
 
+    def delta(self, n, s, dps=None, arb=False):
+        """The paper's Delta_{n,omega}(s) = int_0^inf t^n e^{-st} |rho_{0,omega}(t)| dt (eq. 80);
+        |c0| times the Gaussian moment, since the template does not change sign."""
+        n = _validate.integer(n, "n", minimum=0)
+        s = _validate.positive(s, "s")
+        prec = Precision(dps, arb)
+        with prec.context():
+            return abs(self._template_moment(n, prec.number(s), prec))
+
     def _template_moment(self, n, s, prec):
         f = _compiled("gauss_moment", n, prec.kind)
         return prec.number(self.c0) * f(s, self._mu(prec), prec.number(self.sigma))
