@@ -1,0 +1,64 @@
+"""Small helpers shared by the claim modules: zero tests for symbolic
+residuals and certified (arb) evaluation of a residual at a counterexample."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import sympy as sp
+
+from ..backends import Precision, compile_exprs
+from ..symbolic.loss import AbsTemplateMoment, Moment, TemplateMoment, norm_symbol
+
+
+def residual(expr):
+    """expr brought to a canonical rational form: it is 0 exactly when the
+    identity it encodes holds for all values of its symbols and functions."""
+    return sp.cancel(sp.together(sp.expand(expr)))
+
+
+def _moment_value(func, n, x, target, prec):
+    if type(func) is Moment:
+        return target._moment(n, x, prec)
+    if type(func) is TemplateMoment:
+        return target._template_moment(n, x, prec)
+    if type(func) is AbsTemplateMoment:
+        return abs(target._template_moment(n, x, prec))  # Gaussian template: |c0| G_n
+    raise TypeError(f"no numeric value for {func}")
+
+
+def evaluate_arb(expr, values, target=None, dps=30):
+    """An arb ball enclosing `expr` with its symbols set to `values` (a dict
+    symbol -> int/Fraction, kept exact) and its moment functions evaluated
+    for `target` (Moment -> target.moment; TemplateMoment and
+    AbsTemplateMoment -> the signed and |.| template moments of a MemoryBump)."""
+    expr = sp.sympify(expr).xreplace({k: sp.Rational(Fraction(v)) for k, v in values.items()})
+    prec = Precision(dps, arb=True)
+    with prec.context():
+        reps, args, vals = {}, [], []
+        for f in sorted(expr.atoms(Moment), key=sp.default_sort_key):
+            n, x = f.args
+            if not x.is_Rational:
+                raise ValueError(f"argument of {f} is not a number after substitution")
+            d = sp.Dummy()
+            reps[f] = d
+            args.append(d)
+            vals.append(_moment_value(f, int(n), prec.number(Fraction(int(x.p), int(x.q))), target, prec))
+        if expr.has(norm_symbol):
+            d = sp.Dummy()
+            reps[norm_symbol] = d
+            args.append(d)
+            vals.append(target._norm2(prec))
+        expr = expr.xreplace(reps)
+        if expr.free_symbols - set(args):
+            raise ValueError(f"unset symbols {expr.free_symbols - set(args)}")
+        return compile_exprs(args, expr, "arb")(*vals) * 1
+
+
+def ball_str(x, digits=12):
+    return x.str(digits, radius=True) if hasattr(x, "str") else str(x)
+
+
+def nonzero(ball):
+    """The ball excludes 0: the value is certified non-zero."""
+    return not ball.contains(0)
