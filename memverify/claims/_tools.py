@@ -56,7 +56,10 @@ def evaluate_arb(expr, values, target=None, dps=30):
 
 
 def ball_str(x, digits=12):
-    return x.str(digits, radius=True) if hasattr(x, "str") else str(x)
+    """'mid +/- radius' of an arb ball (the radius is the ball's own, not the display rounding)."""
+    if not hasattr(x, "rad"):
+        return str(x)
+    return f"{x.mid().str(digits, radius=False)} +/- {float(x.rad()):.1e}"
 
 
 def nonzero(ball):

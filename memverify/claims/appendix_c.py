@@ -140,7 +140,7 @@ def verify_prop_c2(max_width=6, mstar=2, delta="signed", variant="printed", witn
                     "delta": delta, "variant": variant, "erratum": ERRATUM_DELTA})
 
 
-def verify_prop_c3(max_width=5, mstar=2, delta="signed", variant="printed", witness_c0=-1,
+def verify_prop_c3(max_width=6, mstar=2, delta="signed", variant="printed", witness_c0=-1,
                    witness_omega=Fraction(1, 4)):
     """Eqs. 94-99 against the derived Hessian of J_omega, and the split
     Hess J_omega = Hess J_bar + 2 E_omega, for every width m <= max_width."""
@@ -216,8 +216,8 @@ CLAIMS = [
                   "Hess J_omega = Hess J_bar + 2 E_omega, E_omega = [[0, Diag(Delta_1)], [Diag(Delta_1), "
                   "-Diag(a o Delta_2)]], with Delta_{n,omega} the signed template moment (corrected from eq. 80).",
         verify=verify_prop_c3,
-        params={"max_width": 4},
-        full_params={"max_width": 6},
+        params={"max_width": 6},
+        full_params={"max_width": 7, "mstar": 3},
         falsifiers=(
             Falsifier(_ABS_FALSIFIER, {"delta": "abs"}),
             Falsifier("eq. 99 with a_k^2/w_k^3 in place of a_k^2/(2 w_k^3)", {"variant": "ww-coefficient"}),
