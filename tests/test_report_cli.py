@@ -1,0 +1,80 @@
+"""The runner, the table/JSON and `memverify check` exit statuses."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from memverify import cli, report
+from memverify.claims import REGISTRY, Claim, Falsifier, Verdict
+from memverify.claims.base import run_verifier, weakest
+
+
+def _toy(status_claim, status_falsifier):
+    def verify(variant="right"):
+        return Verdict(status_claim if variant == "right" else status_falsifier, f"toy {variant}")
+    return Claim(id="toy", statement="toy", verify=verify, params={},
+                 falsifiers=(Falsifier("wrong", {"variant": "wrong"}),))
+
+
+def test_ok_needs_claim_supported_and_falsifier_refuted():
+    assert report.run_claim(_toy("proved", "refuted")).ok
+    assert not report.run_claim(_toy("proved", "proved")).ok      # a falsifier that passes: not ok
+    assert not report.run_claim(_toy("error", "refuted")).ok
+    assert not report.run_claim(_toy("refuted", "refuted")).ok
+
+
+def test_verifier_exception_becomes_error_verdict():
+    def boom():
+        raise RuntimeError("no")
+    v = run_verifier(boom, {})
+    assert v.status == "error" and "RuntimeError" in v.summary
+
+
+def test_verdict_rejects_unknown_status():
+    with pytest.raises(ValueError, match="status"):
+        Verdict("maybe", "x")
+
+
+def test_claim_needs_a_falsifier():
+    with pytest.raises(ValueError, match="falsifier"):
+        Claim(id="x", statement="x", verify=lambda: None, params={}, falsifiers=())
+
+
+def test_weakest():
+    assert weakest(["proved", "certified"]) == "certified"
+    assert weakest(["proved", "supported", "error"]) == "error"
+
+
+def test_check_exit_status_reflects_failures(monkeypatch, capsys):
+    monkeypatch.setitem(REGISTRY, "toy", _toy("proved", "proved"))
+    assert cli.main(["check", "--only", "toy"]) == 1
+    err = capsys.readouterr().err
+    assert "falsifier 'wrong' was not rejected" in err
+    monkeypatch.setitem(REGISTRY, "toy", _toy("supported", "refuted"))
+    assert cli.main(["check", "--only", "toy"]) == 0
+
+
+def test_check_json_fields(capsys):
+    assert cli.main(["check", "--only", "lemma-d.1", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert len(out) == 1
+    row = out[0]
+    for key in ("id", "statement", "status", "evidence", "seconds", "falsifiers", "precision"):
+        assert key in row
+    assert row["status"] == "certified"
+    assert all(f["status"] == "refuted" and f["description"] for f in row["falsifiers"])
+
+
+def test_unknown_id_is_a_clear_error():
+    p = subprocess.run([sys.executable, "-m", "memverify", "check", "--only", "thm-9.9"],
+                       capture_output=True, text=True)
+    assert p.returncode != 0
+    assert "unknown claim id" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_table_lists_every_selected_claim():
+    results = report.run_claims(["eq-19", "lemma-d.1"])
+    table = report.format_table(results)
+    assert "eq-19" in table and "lemma-d.1" in table and "2/2 rejected" in table
