@@ -39,7 +39,9 @@ class Loss:
     ``dps=None`` gives float64 (numpy), ``dps=50`` mpmath numbers at 50 digits,
     ``arb=True`` python-flint balls (at ``dps`` digits, default 30) that enclose
     the exact value.  Vectors and matrices come back as numpy arrays (dtype
-    object for mpmath and arb), ordered (a_1..a_m, w_1..w_m).
+    object for mpmath and arb), ordered (a_1..a_m, w_1..w_m).  mpmath numbers
+    carry `dps` digits, but arithmetic on them rounds to mpmath's current
+    precision: do further work inside ``mpmath.workdps(dps)``.
     """
 
     def __init__(self, target, m):

@@ -32,22 +32,24 @@ class Moment(sp.Function):
             raise sp.ArgumentIndexError(self, argindex)
         return -self.func(n + 1, x)
 
-    def _latex(self, printer):
-        return rf"M_{{{printer._print(self.args[0])}}}\left({printer._print(self.args[1])}\right)"
+    _symbol = "M_{{{n}}}"  # LaTeX, with the order n filled in
+
+    def _latex(self, printer, exp=None):
+        n, x = (printer._print(a) for a in self.args)
+        out = self._symbol.format(n=n) + rf"\left({x}\right)"
+        return out if exp is None else rf"{{{out}}}^{{{exp}}}"
 
 
 class TemplateMoment(Moment):
     """int_0^inf t^n e^{-s t} rho_{0,omega}(t) dt, the signed moment of the memory template."""
 
-    def _latex(self, printer):
-        return rf"\Delta^{{\pm}}_{{{printer._print(self.args[0])},\omega}}\left({printer._print(self.args[1])}\right)"
+    _symbol = r"\Delta^{{\pm}}_{{{n},\omega}}"
 
 
 class AbsTemplateMoment(Moment):
     """Delta_{n,omega}(s) = int_0^inf t^n e^{-s t} |rho_{0,omega}(t)| dt, as eq. 80 defines it."""
 
-    def _latex(self, printer):
-        return rf"\Delta_{{{printer._print(self.args[0])},\omega}}\left({printer._print(self.args[1])}\right)"
+    _symbol = r"\Delta_{{{n},\omega}}"
 
 
 def parameters(m, prefix=("a", "w")):
