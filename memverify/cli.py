@@ -36,8 +36,7 @@ def _check(args):
 def _derive(args):
     import sympy as sp
 
-    from .symbolic import derive, memory_target
-    from .symbolic.loss import Moment
+    from .symbolic import derive
 
     d = derive(args.m)
     what = {"loss": d.J, "gradient": sp.Matrix(d.gradient), "hessian": d.hessian}[args.what]
@@ -47,8 +46,10 @@ def _derive(args):
         what = specialise(what, spec)
     if args.latex:
         print(sp.latex(what))
+    elif args.pretty:
+        sp.pprint(what, use_unicode=False, wrap_line=False)
     else:
-        sp.pprint(what, use_unicode=False, wrap_line=False) if args.pretty else print(what)
+        print(what)
     return 0
 
 

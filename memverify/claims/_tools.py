@@ -11,6 +11,12 @@ from ..backends import Precision, compile_exprs
 from ..symbolic.loss import AbsTemplateMoment, Moment, TemplateMoment, norm_symbol
 
 
+GENERAL_M_NOTE = ("proved width by width; not a proof for general m. Every entry involves the other "
+                  "indices only through sums of terms in a single other index, so widths <= 3 already "
+                  "exercise every kind of term; notebooks/01_derivations.ipynb also derives the general-m "
+                  "entries with sympy Sums.")
+
+
 def residual(expr):
     """expr brought to a canonical rational form: it is 0 exactly when the
     identity it encodes holds for all values of its symbols and functions."""

@@ -11,7 +11,7 @@ from sympy.polys.matrices import DomainMatrix
 from ..symbolic import AbsTemplateMoment, TemplateMoment, derive, memory_target, parameters
 from ..symbolic.paper import prop_c2_gradient, prop_c3_E, prop_c3_hessian
 from ..targets import ExpSum, MemoryBump
-from ._tools import ball_str, evaluate_arb, nonzero, residual
+from ._tools import GENERAL_M_NOTE, ball_str, evaluate_arb, nonzero, residual
 from .base import Claim, Falsifier, Verdict
 
 # ---------------------------------------------------------------------------
@@ -137,7 +137,7 @@ def verify_prop_c2(max_width=6, mstar=2, delta="signed", variant="printed", witn
     return Verdict("proved", f"eqs. 89-90 equal the derived gradient of J_omega for every width m <= "
                    f"{max_width} (m* = {mstar}), with Delta read as the signed moment (erratum)",
                    {"scope": f"every width m <= {max_width}, m* = {mstar}, general template rho_0",
-                    "delta": delta, "variant": variant, "erratum": ERRATUM_DELTA})
+                    "delta": delta, "variant": variant, "erratum": ERRATUM_DELTA, "general_m": GENERAL_M_NOTE})
 
 
 def verify_prop_c3(max_width=6, mstar=2, delta="signed", variant="printed", witness_c0=-1,
@@ -173,7 +173,7 @@ def verify_prop_c3(max_width=6, mstar=2, delta="signed", variant="printed", witn
     return Verdict("proved", f"eqs. 94-99 and Hess J_omega = Hess J_bar + 2 E_omega hold for every width "
                    f"m <= {max_width} (m* = {mstar}), with Delta read as the signed moment (erratum)",
                    {"scope": f"every width m <= {max_width}, m* = {mstar}, every entry, general template",
-                    "delta": delta, "variant": variant, "erratum": ERRATUM_DELTA,
+                    "delta": delta, "variant": variant, "erratum": ERRATUM_DELTA, "general_m": GENERAL_M_NOTE,
                     "note": "rank and eigenvalue parts of Prop. C.3 are not covered here"})
 
 

@@ -13,7 +13,7 @@ from ..loss import Loss
 from ..symbolic import Moment, derive, norm_symbol, reduce_integrals
 from ..symbolic.paper import thm_d3_critical_entry, thm_d3_entries
 from ..targets import ExpSum
-from ._tools import ball_str, evaluate_arb, nonzero, residual
+from ._tools import GENERAL_M_NOTE, ball_str, evaluate_arb, nonzero, residual
 from .base import Claim, Falsifier, Verdict
 
 _WITNESS_TARGET = ExpSum([Fraction(1), Fraction(-1, 2)], [Fraction(1), Fraction(3)])
@@ -93,7 +93,7 @@ def verify_thm_d3(max_width=6, max_partition_width=6, variant="printed"):
                    f"d2J/da_k dw_k = -a_k/(2 w_k^2) + (1/b_s) dJ_d/dv_s, = -a_k/(2 w_k^2) at critical (b, v)",
                    {"scope": f"entries: every width m <= {max_width}; identity: every set partition of [m], "
                              f"m <= {max_partition_width} ({count} entries)",
-                    "variant": variant,
+                    "variant": variant, "general_m": GENERAL_M_NOTE,
                     "note": "the rank bound of Thm D.3 is not covered here"})
 
 

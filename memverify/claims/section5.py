@@ -7,7 +7,7 @@ from fractions import Fraction
 from ..symbolic import derive, reduce_integrals
 from ..symbolic.paper import eq19_dJ_dw
 from ..targets import ExpSum
-from ._tools import ball_str, evaluate_arb, nonzero, residual
+from ._tools import GENERAL_M_NOTE, ball_str, evaluate_arb, nonzero, residual
 from .base import Claim, Falsifier, Verdict
 
 _VARIANTS = {
@@ -48,6 +48,7 @@ def verify_eq19(max_width=6, variant="printed"):
                 return Verdict("error", f"non-zero symbolic residual {r}, but zero at the witness", ev)
     return Verdict("proved", f"eq. 19 equals the derived dJ/dw_k for every k and every width m <= {max_width}",
                    {"variant": variant, "scope": f"every width m <= {max_width}, every k",
+                    "general_m": GENERAL_M_NOTE,
                     "derived_m2": [str(g) for g in derive(2).gradient[2:]]})
 
 
