@@ -188,8 +188,19 @@ def _float_exp_upper_gamma(a, s):
 
 
 def _arb_exp_upper_gamma(a, s):
-    s = to_arb(s)
-    return s.exp() * s.gamma_upper(to_arb(a))
+    # arb's gamma_upper can lose many bits (about 50 near s = 60, a = 1/2):
+    # raise the precision until the ball is as tight as the working precision
+    # asks (or its inputs allow: at most 4 times the precision)
+    s, a = to_arb(s), to_arb(a)
+    old = flint.ctx.prec
+    try:
+        while True:
+            out = s.exp() * s.gamma_upper(a)
+            if out.rel_accuracy_bits() >= old or flint.ctx.prec >= 4 * old:
+                return out
+            flint.ctx.prec *= 2
+    finally:
+        flint.ctx.prec = old
 
 
 def _arb_rational(p, q):

@@ -235,9 +235,45 @@ class MemoryBump(Target):
         with prec.context():
             return abs(self._template_moment(n, prec.number(s), prec))
 
+    def _digits_lost(self, n, s):
+        """Decimal digits the Gaussian closed form loses at s: e^c erfc(z) carries the
+        rounding error of its argument, |c| (+ z^2 for z > 0) times eps, and for
+        z = (s sigma^2 - mu) / (sigma sqrt 2) > 0 the terms of M_n are up to
+        (1 + 2 z^2)^n times their sum."""
+        def lost(lib, s, sigma, mu):
+            z = max((s * sigma * sigma - mu) / (sigma * lib.sqrt(2)), 0)
+            c = s * (s * sigma * sigma / 2 - mu)
+            return int(lib.ceil(lib.log10(1 + abs(c) + z * z) + n * lib.log10(1 + 2 * z * z)))
+        try:
+            return lost(math, float(s), float(self.sigma), 1 / float(self.omega))
+        except (OverflowError, ValueError, ZeroDivisionError):  # beyond float64: in mpmath
+            num = Precision(dps=15).number
+            with mpmath.workdps(15):
+                return lost(mpmath, num(s), num(self.sigma), 1 / num(self.omega))
+
     def _template_moment(self, n, s, prec):
+        # the closed form cancels (see _digits_lost): evaluate it with that many
+        # guard digits and round at the end; float64 goes through mpmath when it
+        # would lose more than 3 digits
+        lost = self._digits_lost(n, s)
+        if prec.kind == "float" and lost > 3:
+            mprec = Precision(dps=20)
+            with mprec.context():
+                return float(self._template_moment(n, mprec.number(s), mprec))
         f = _compiled("gauss_moment", n, prec.kind)
-        return prec.number(self.c0) * f(s, self._mu(prec), prec.number(self.sigma))
+        if prec.kind == "float":
+            return prec.number(self.c0) * f(s, self._mu(prec), prec.number(self.sigma))
+        if prec.kind == "mp":
+            with mpmath.workdps(prec.dps + 5 + lost):
+                out = prec.number(self.c0) * f(s, self._mu(prec), prec.number(self.sigma))
+            return +out
+        old = flint.ctx.prec
+        flint.ctx.prec = old + math.ceil(3.33 * (5 + lost))
+        try:
+            out = prec.number(self.c0) * f(s, self._mu(prec), prec.number(self.sigma))
+        finally:
+            flint.ctx.prec = old
+        return +out
 
     def _moment(self, n, s, prec):
         return self.base._moment(n, s, prec) + self._template_moment(n, s, prec)
