@@ -53,8 +53,16 @@ def _derive(args):
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes as one line, 'memverify: error: ...', exit status 2 (the
+    subcommand parsers inherit this class)."""
+
+    def error(self, message):
+        self.exit(2, f"memverify: error: {message}\n")
+
+
 def build_parser():
-    p = argparse.ArgumentParser(prog="memverify", description=__doc__)
+    p = _Parser(prog="memverify", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
     c = sub.add_parser("check", help="verify the paper's claims and their falsifiers")
     c.add_argument("--only", help="comma-separated claim ids or glob patterns (e.g. 'prop-c.*')")
