@@ -305,23 +305,26 @@ class PowerLaw(Target):
 
     def _moment(self, n, s, prec):
         f = _compiled("powerlaw_moment", n, prec.kind)
+        # the closed form cancels for large and for small s, losing about
+        # n |log10 s| digits: evaluate with guard digits and round at the end
+        with mpmath.workdps(15):
+            lost = n * abs(float(mpmath.log10(
+                mpmath.mpf(s.mid().str(20, radius=False)) if prec.kind == "arb" else mpmath.mpf(s))))
         if prec.kind == "arb":
-            # ball arithmetic shows the cancellation of the closed form as
-            # width: work with guard bits and round at the end
+            # (ball arithmetic shows the cancellation as width)
             old = flint.ctx.prec
-            flint.ctx.prec = old + 64 + 4 * n
+            flint.ctx.prec = old + 64 + 4 * n + math.ceil(3.33 * lost)
             try:
                 out = f(s, prec.number(self.alpha))
             finally:
                 flint.ctx.prec = old
             return +out
         if prec.kind == "float":
-            # the closed form cancels for large s: evaluate with guard digits
-            with mpmath.workdps(30 + 5 * n):
+            with mpmath.workdps(30 + 5 * n + math.ceil(lost)):
                 fm = _compiled("powerlaw_moment", n, "mp")
-                return float(fm(mpmath.mpf(s), mpmath.mpf(self.alpha)))
-        with mpmath.workdps(prec.dps + 10 + 5 * n):
-            out = f(mpmath.mpf(s), mpmath.mpf(self.alpha))
+                return float(fm(mpmath.mpf(s), Precision(dps=15).number(self.alpha)))
+        with mpmath.workdps(prec.dps + 10 + 5 * n + math.ceil(lost)):
+            out = f(mpmath.mpf(s), prec.number(self.alpha))
         return +out
 
     def _norm2(self, prec):
