@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Mapping, Set
 from fractions import Fraction
 
 import mpmath
@@ -53,7 +54,7 @@ def integer(x, name, minimum=None):
 def vector(xs, name, length=None, positive_entries=False, distinct=False):
     """A sequence of finite real numbers, as a tuple; optional checks on its
     length, sign and distinctness."""
-    if isinstance(xs, (str, bytes)) or not hasattr(xs, "__iter__"):
+    if isinstance(xs, (str, bytes, Set, Mapping)) or not hasattr(xs, "__iter__"):  # (sets: no order)
         raise TypeError(f"{name} must be a sequence of real numbers, got {type(xs).__name__}")
     if isinstance(xs, np.ndarray) and xs.ndim != 1:
         raise ValueError(f"{name} must be one-dimensional, got shape {xs.shape}")

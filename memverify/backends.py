@@ -271,7 +271,24 @@ def compile_exprs(args, exprs, kind):
     if printer is not None:
         kwargs["printer"] = printer({"fully_qualified_modules": False, "inline": True,
                                      "allow_unknown_functions": True})
-    return sp.lambdify(args, exprs, **kwargs)
+    fn = sp.lambdify(args, exprs, **kwargs)
+    if kind != "float":
+        return fn
+
+    # float64 as numpy scalars: an intermediate that overflows becomes inf (and
+    # 1/inf = 0, right when the result itself is representable) instead of
+    # raising OverflowError from Python's float power; results are Python floats
+    @functools.wraps(fn)
+    def call(*xs):
+        with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+            return _python_floats(fn(*[np.float64(x) for x in xs]))
+    return call
+
+
+def _python_floats(out):
+    if isinstance(out, (list, tuple)):
+        return type(out)(_python_floats(x) for x in out)
+    return float(out) if isinstance(out, (np.floating, np.ndarray)) and np.ndim(out) == 0 else out
 
 
 @functools.lru_cache(maxsize=None)

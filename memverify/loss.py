@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 
+import numpy as np
 import sympy as sp
 
 from . import _validate
@@ -67,6 +68,10 @@ class Loss:
                         for wi in wv] for n in range(3)]
             norm = self.target._norm2(prec) if what == "value" else zero
             out = f(*av, *wv, *[x for row in moments for x in row], norm)
+            if prec.kind == "float" and not np.all(np.isfinite(np.asarray(out, dtype=float))):
+                # an intermediate overflowed (w near 0): float64 cannot resolve this
+                raise OverflowError(f"the {what} of J overflows float64 at a={list(a)}, w={list(w)}: "
+                                    "evaluate it with dps=... (mpmath) or arb=True")
             if what == "value":
                 return float(out) if prec.kind == "float" else +out
             return prec.array(out)
