@@ -203,6 +203,20 @@ def _arb_exp_upper_gamma(a, s):
         flint.ctx.prec = old
 
 
+def _arb_erfc(z):
+    # arb's erfc of a ball far from 0 can be far wider than the propagated error
+    # (every digit lost at z = 7e5 with radius 2^-280 at 300 bits, which the
+    # Gaussian moments meet at s ~ 1e6): evaluate at the midpoint and add
+    # radius * max |erfc'| over the ball, erfc'(x) = -2 e^{-x^2} / sqrt(pi)
+    z = to_arb(z)
+    if z.rad() == 0:
+        return z.erfc()
+    mid = z.mid()
+    gap = abs(mid) - z.rad()  # a lower bound on |x| over the ball, if > 0
+    slope = (-(gap**2)).exp() if gap > 0 else flint.arb(1)
+    return mid.erfc() + flint.arb(0, (z.rad() * 2 * slope / flint.arb.pi().sqrt()).upper())
+
+
 def _arb_rational(p, q):
     return flint.arb(flint.fmpq(p, q))
 
@@ -212,10 +226,10 @@ _NAMESPACES = {
                "erfc": scipy.special.erfc}, "numpy", "scipy"],
     "mp": [{"ExpErfc": lambda c, z: mpmath.exp(c) * mpmath.erfc(z),
             "ExpUpperGamma": _mp_exp_upper_gamma}, "mpmath"],
-    "arb": [{"ExpErfc": lambda c, z: to_arb(c).exp() * to_arb(z).erfc(),
+    "arb": [{"ExpErfc": lambda c, z: to_arb(c).exp() * _arb_erfc(z),
              "ExpUpperGamma": _arb_exp_upper_gamma,
              "exp": lambda x: to_arb(x).exp(), "sqrt": lambda x: to_arb(x).sqrt(),
-             "log": lambda x: to_arb(x).log(), "erfc": lambda x: to_arb(x).erfc(),
+             "log": lambda x: to_arb(x).log(), "erfc": _arb_erfc,
              "_Q": _arb_rational, "arb": flint.arb}],
 }
 

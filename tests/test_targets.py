@@ -433,6 +433,17 @@ def test_arb_ball_contains_mp_value(target):
             assert_certified(ball, exact, f"{target!r} {label}")
 
 
+@pytest.mark.parametrize("omega,sigma", [(0.01, 1.0), (1.0, 3.0)])
+def test_arb_ball_at_large_s(omega, sigma):
+    # the Gaussian moments at s >> 1/(omega sigma^2): arb's own erfc of a ball
+    # there loses every digit; the balls must stay tight
+    target = MemoryBump(ExpSum([1.0, -2.0], [0.5, 3.0]), omega=omega, c0=-1.5, sigma=sigma)
+    for s in (1e4, 1e6, 1e8):
+        for n in range(3):
+            for f in (target.moment, target.template_moment):
+                assert_certified(f(n, s, dps=DPS_CF, arb=True), f(n, s, dps=60), f"{target!r} {f.__name__}{n}({s})")
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("target", [Airy(1.0, 5.0), Airy(0.7, 2.3)], ids=repr)
 def test_arb_ball_contains_mp_value_airy_all(target):
