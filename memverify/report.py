@@ -6,7 +6,6 @@ import json
 from dataclasses import dataclass, field
 
 from .claims import SUPPORTING, select
-from .claims.base import run_verifier
 
 
 @dataclass
@@ -42,9 +41,9 @@ class ClaimResult:
 
 def run_claim(claim, tier="fast"):
     """Run one claim and each of its falsifiers."""
-    params = claim.parameters(tier)
-    verdict = run_verifier(claim.verify, params)
-    fals = [(f.description, run_verifier(claim.verify, {**params, **f.params})) for f in claim.falsifiers]
+    verdict = claim.run(tier)
+    fals = [(f.description if f.part is None else f"[{f.part}] {f.description}", claim.run_falsifier(f, tier))
+            for f in claim.falsifiers]
     return ClaimResult(claim.id, claim.statement, verdict, fals)
 
 

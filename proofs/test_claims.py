@@ -24,8 +24,8 @@ def test_claim_holds(cid):
 def test_falsifier_rejected(cid, index):
     claim = REGISTRY[cid]
     fals = claim.falsifiers[index]
-    verdict = claim.run("fast", **fals.params)
-    assert verdict.status == "refuted", f"{cid} / {fals.description}: {verdict.status}: {verdict.summary}"
+    verdict = claim.run_falsifier(fals, "fast")
+    assert verdict.status == "refuted", f"{cid} / [{fals.part}] {fals.description}: {verdict.status}: {verdict.summary}"
 
 
 def test_every_claim_has_a_falsifier():

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from memverify import cli, report
-from memverify.claims import REGISTRY, Claim, Falsifier, Verdict
+from memverify.claims import REGISTRY, Claim, Falsifier, Part, Verdict
 from memverify.claims.base import run_verifier, weakest
 
 
@@ -78,3 +78,36 @@ def test_table_lists_every_selected_claim():
     results = report.run_claims(["eq-19", "lemma-d.1"])
     table = report.format_table(results)
     assert "eq-19" in table and "lemma-d.1" in table and "2/2 rejected" in table
+
+
+def _part(name, status_claim, status_falsifier):
+    def verify(variant="right"):
+        return Verdict(status_claim if variant == "right" else status_falsifier, f"{name} {variant}",
+                       {"value": name})
+    return Part(name, f"{name} statement", verify, {}, (Falsifier(f"{name} wrong", {"variant": "wrong"}),))
+
+
+def test_parts_combine_to_the_weakest_and_keep_their_falsifiers():
+    from memverify.claims.base import Part  # noqa: F401  (public through memverify.claims too)
+    claim = _toy("proved", "refuted").with_part(_part("rates", "supported", "refuted"))
+    res = report.run_claim(claim)
+    assert res.verdict.status == "supported" and res.ok
+    assert set(res.verdict.evidence["parts"]) == {"main", "rates"}
+    assert [d for d, _ in res.falsifiers] == ["wrong", "[rates] rates wrong"]
+    assert "[rates] rates statement" in claim.statement
+    # a part that fails makes the claim fail, whatever the others say
+    bad = _toy("proved", "refuted").with_part(_part("rates", "refuted", "refuted"))
+    assert report.run_claim(bad).verdict.status == "refuted"
+    # a part whose falsifier is not rejected makes the claim not ok
+    weak = _toy("proved", "refuted").with_part(_part("rates", "supported", "supported"))
+    assert not report.run_claim(weak).ok
+
+
+def test_parts_are_checked():
+    claim = _toy("proved", "refuted").with_part(_part("rates", "supported", "refuted"))
+    with pytest.raises(ValueError, match="already has a part"):
+        claim.with_part(_part("rates", "supported", "refuted"))
+    with pytest.raises(TypeError, match="Part"):
+        claim.with_part("rates")
+    with pytest.raises(ValueError, match="no part"):
+        claim.run_part("nonesuch")

@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import fnmatch
 
-from .base import SUPPORTING, Claim, Falsifier, Verdict
+from .base import SUPPORTING, Claim, Falsifier, Part, Verdict
 from . import appendix_c, appendix_d, section5
 
-REGISTRY = {c.id: c for mod in (section5, appendix_c, appendix_d) for c in mod.CLAIMS}
+_MODULES = (section5, appendix_c, appendix_d)
+REGISTRY = {c.id: c for mod in _MODULES for c in mod.CLAIMS}
+# parts that a module adds to a claim registered by another (see Part)
+for _mod in _MODULES:
+    for _cid, _part in getattr(_mod, "PARTS", ()):
+        REGISTRY[_cid] = REGISTRY[_cid].with_part(_part)
 
 
 def select(patterns=None):
@@ -27,4 +32,4 @@ def select(patterns=None):
     return chosen
 
 
-__all__ = ["REGISTRY", "SUPPORTING", "Claim", "Falsifier", "Verdict", "select"]
+__all__ = ["REGISTRY", "SUPPORTING", "Claim", "Falsifier", "Part", "Verdict", "select"]
