@@ -226,6 +226,13 @@ class MemoryBump(Target):
         with prec.context():
             return self._template_moment(n, prec.number(s), prec)
 
+    def template_norm2(self, dps=None, arb=False):
+        """||rho_{0,omega}||^2 = c0^2 int_0^inf exp(-(t - 1/omega)^2 / sigma^2) dt, the loss on M*
+        (Proposition C.1)."""
+        prec = Precision(dps, arb)
+        with prec.context():
+            return self._template_norm2(prec)
+
     def delta(self, n, s, dps=None, arb=False):
         """The paper's Delta_{n,omega}(s) = int_0^inf t^n e^{-st} |rho_{0,omega}(t)| dt (eq. 80);
         |c0| times the Gaussian moment, since the template does not change sign."""
@@ -282,8 +289,11 @@ class MemoryBump(Target):
         # ||base + g||^2 = ||base||^2 + 2 <base, g> + ||g||^2, and <e^{-wt}, g> = M_0[g](w)
         cross = sum(prec.number(a) * self._template_moment(0, prec.number(w), prec)
                     for a, w in zip(self.base.a, self.base.w))
+        return self.base._norm2(prec) + 2 * cross + self._template_norm2(prec)
+
+    def _template_norm2(self, prec):
         g2 = _compiled("gauss_norm2", 0, prec.kind)(self._mu(prec), prec.number(self.sigma))
-        return self.base._norm2(prec) + 2 * cross + prec.number(self.c0) ** 2 * g2
+        return prec.number(self.c0) ** 2 * g2
 
 
 class PowerLaw(Target):
