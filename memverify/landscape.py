@@ -531,7 +531,7 @@ def certified_spectrum(H, dps=40, tol=0):
     if any(len(r) != n for r in rows):
         raise ValueError(f"H must be square, got {n} rows of lengths {[len(r) for r in rows]}")
     last = None
-    for attempt in range(4):
+    for attempt in range(3):
         with Precision(dps * 2 ** attempt, arb=True).context():
             M = flint.arb_mat([[to_arb(x) for x in r] for r in rows])
             if not (M - M.transpose()).contains(flint.arb_mat(n, n)):
@@ -539,17 +539,13 @@ def certified_spectrum(H, dps=40, tol=0):
             try:
                 eig = [e.real for e in flint.acb_mat(M).eig(multiple=True)]
             except ValueError as exc:
-                # wide input balls can keep close eigenvalues from separating: enclose
-                # those of the exact midpoint matrix, then widen every enclosure by
-                # ||H - mid H||_F, which bounds each eigenvalue's shift (Weyl)
                 last = exc
-                mid = flint.arb_mat([[M[i, j].mid() for j in range(n)] for i in range(n)])
-                shift = sum(M[i, j].rad() ** 2 for i in range(n) for j in range(n)).sqrt()
-                try:
-                    eig = [e.real + flint.arb(0, shift.upper()) for e in flint.acb_mat(mid).eig(multiple=True)]
-                except ValueError as exc2:
-                    last = exc2
-                    continue
+                if tol > 0:  # clusters that will not separate: count by inertia instead
+                    below = _count_below(M, -to_arb(tol))
+                    within = _count_below(M, to_arb(tol))
+                    if below is not None and within is not None:
+                        return Spectrum([], float(tol), n - within, below, within - below, 0, float(tol))
+                continue
         balls = sorted(eig, key=lambda b: float(b.mid()))
         t = to_arb(tol)
         pos = sum(bool(b > t) for b in balls)
@@ -557,7 +553,34 @@ def certified_spectrum(H, dps=40, tol=0):
         zero = [b for b in balls if (b.contains(0) if tol == 0 else bool(abs(b) <= t))]
         rad = max((float(abs(b).upper()) for b in zero), default=0.0)
         return Spectrum(balls, float(tol), pos, neg, len(zero), len(balls) - pos - neg - len(zero), rad)
-    raise ArithmeticError(f"could not enclose the eigenvalues at up to {dps * 8} digits: {last}")
+    raise ArithmeticError(f"could not enclose the eigenvalues at up to {dps * 4} digits: {last}")
+
+
+def _count_below(M, sigma, tries=8):
+    """How many eigenvalues of the symmetric arb matrix M lie below sigma: by Sylvester's
+    law of inertia, the negative pivots of an LDL^T factorisation of P(M - sigma I)P^T,
+    when every pivot is certified non-zero (a few symmetric permutations P are tried).
+    None if no factorisation could be certified."""
+    n = M.nrows()
+    order = list(range(n))
+    rng = random.Random(0)
+    for _ in range(tries):
+        A = [[M[order[i], order[j]] - (sigma if i == j else 0) for j in range(n)] for i in range(n)]
+        negative, ok = 0, True
+        for k in range(n):
+            piv = A[k][k]
+            if piv.contains(0):
+                ok = False
+                break
+            negative += bool(piv < 0)
+            for i in range(k + 1, n):
+                f = A[i][k] / piv
+                for j in range(k + 1, n):
+                    A[i][j] -= f * A[k][j]
+        if ok:
+            return negative
+        rng.shuffle(order)
+    return None
 
 
 def exact_inertia(H):
