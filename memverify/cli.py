@@ -1,5 +1,6 @@
 """Command line: ``memverify check`` runs the paper's claims; ``memverify
-derive`` prints the closed forms the symbolic core derives."""
+derive`` prints the closed forms the symbolic core derives; ``memverify
+landscape`` lists the coincided critical affine spaces of a target."""
 
 from __future__ import annotations
 
@@ -53,6 +54,67 @@ def _derive(args):
     return 0
 
 
+def _landscape(args):
+    """The d-coincided critical affine spaces of J_m for a target (Theorem D.1)."""
+    import json
+    import math
+
+    import mpmath
+
+    from . import _validate
+    from .landscape import certified_spectrum, global_minimiser, ordered_partitions, point_on_coincided_space, \
+        surjections
+    from .loss import Loss
+    from .targets import parse_target
+
+    m = _validate.integer(args.m, "--m", minimum=1)
+    if m > 8:
+        raise ValueError(f"--m must be <= 8 (the spaces are enumerated), got {m}")
+    dps = _validate.integer(args.dps, "--dps", minimum=20)
+    target = parse_target(args.target)
+    out = {"target": target.spec(), "m": m, "m_factorial": math.factorial(m), "dps": dps, "levels": []}
+    tol = float(mpmath.mpf(10) ** (-(dps // 2)))
+    for d in range(1, m + 1):
+        print(f"[{d}/{m}] minimising J_{d} ...", file=sys.stderr, flush=True)
+        try:
+            M = global_minimiser(target, d, dps=dps)
+        except ValueError as exc:
+            out["levels"].append({"d": d, "minimiser": None, "reason": str(exc)})
+            continue
+        level = {"d": d, "minimiser": M.as_dict(), "non_degenerate": M.non_degenerate,
+                 "spaces": surjections(m, d), "dimension": m - d, "loss": mpmath.nstr(M.loss, 12), "listed": []}
+        if M.non_degenerate:
+            for i, P in enumerate(ordered_partitions(m, d)):
+                if i >= args.limit:
+                    break
+                a, w = point_on_coincided_space(P, M.b, M.v, seed=i)
+                spec = certified_spectrum(Loss(target, m).hessian(a, w, arb=True, dps=dps), dps, tol=tol)
+                level["listed"].append({"partition": str(P), "point_a": [float(x) for x in a],
+                                        "point_w": [float(x) for x in w], "spectrum": spec.as_dict()})
+        out["levels"].append(level)
+    total = sum(lv["spaces"] for lv in out["levels"] if lv.get("non_degenerate"))
+    out["total_spaces"] = total
+    if args.json:
+        print(json.dumps(out, indent=2, default=str))
+        return 0
+    print(f"{target.spec()}, width m = {m}: coincided critical affine spaces of J_m (Theorem D.1)")
+    for lv in out["levels"]:
+        if not lv.get("non_degenerate"):
+            print(f"  d = {lv['d']}: no non-degenerate minimiser of J_{lv['d']} "
+                  f"({lv.get('reason', 'degenerate: rates coincide or a coefficient vanishes')})")
+            continue
+        mn = lv["minimiser"]
+        print(f"  d = {lv['d']}: J_d = {lv['loss']} at b = {mn['b']}, v = {mn['v']}")
+        print(f"      {lv['spaces']} spaces (d! S(m,d)) of dimension {lv['dimension']}")
+        for item in lv["listed"]:
+            sp_ = item["spectrum"]
+            print(f"      {item['partition']}: Hessian eigenvalues +{sp_['positive']} -{sp_['negative']} "
+                  f"~0 {sp_['near_zero']} (|lambda| <= {sp_['tol']:.0e}, certified)")
+    print(f"total {total} spaces against m! = {math.factorial(m)} "
+          f"(ratio {total / math.factorial(m):.4g})")
+    return 0
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage mistakes as one line, 'memverify: error: ...', exit status 2 (the
     subcommand parsers inherit this class)."""
@@ -77,6 +139,13 @@ def build_parser():
     d.add_argument("--latex", action="store_true")
     d.add_argument("--pretty", action="store_true", help="2-D ASCII layout")
     d.set_defaults(func=_derive)
+    lc = sub.add_parser("landscape", help="coincided critical affine spaces of J_m for a target (Thm D.1)")
+    lc.add_argument("--target", required=True, help="expsum:K, bump[:OMEGA], powerlaw[:ALPHA] or airy[:S0,T0]")
+    lc.add_argument("--m", type=int, required=True, help="width of the model (1..8)")
+    lc.add_argument("--dps", type=int, default=40, help="digits for the minimisers and spectra (default 40)")
+    lc.add_argument("--limit", type=int, default=3, help="spaces listed (with a Hessian spectrum) per d")
+    lc.add_argument("--json", action="store_true")
+    lc.set_defaults(func=_landscape)
     return p
 
 

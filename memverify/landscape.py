@@ -331,8 +331,9 @@ class Minimiser:
 
     @property
     def non_degenerate(self):
-        """b_i != 0 and v_i distinct (Definition D.2), at the computed precision."""
-        eps = mpmath.mpf(10) ** (-self.dps // 2)
+        """b_i != 0 and v_i distinct (Definition D.2): |b_i| and the relative gaps of v exceed
+        10^(-dps/4) (a degenerate infimum leaves float64 noise, ~1e-16, in its place)."""
+        eps = mpmath.mpf(10) ** (-(self.dps // 4))
         return all(abs(x) > eps for x in self.b) and all(
             self.v[i + 1] - self.v[i] > eps * (1 + abs(self.v[i])) for i in range(self.d - 1))
 
