@@ -147,3 +147,19 @@ def test_gradient_symmetry_on_coincided_spaces(m, d, seed):
         for k in block:
             assert (gm[k] - gd[s]).contains(0)
             assert (to_arb(b[s]) * gm[m + k] - to_arb(a[k]) * gd[d + s]).contains(0)
+
+
+def test_landscape_cli(capsys):
+    import json
+
+    from memverify import cli
+    assert cli.main(["landscape", "--target", "expsum:2", "--m", "2", "--json", "--dps", "30"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["m_factorial"] == 2 and [lv["spaces"] for lv in out["levels"]] == [1, 2]
+    assert out["levels"][0]["listed"][0]["spectrum"]["negative"] >= 0
+    for argv, word in ((["landscape", "--target", "nonsense", "--m", "2"], "target"),
+                       (["landscape", "--target", "powerlaw", "--m", "0"], "--m"),
+                       (["landscape", "--target", "powerlaw", "--m", "2", "--dps", "5"], "--dps")):
+        assert cli.main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("memverify: error:") and word in err and "Traceback" not in err
