@@ -81,9 +81,9 @@ def _landscape(args):
         except ValueError as exc:
             out["levels"].append({"d": d, "minimiser": None, "reason": str(exc)})
             continue
-        level = {"d": d, "minimiser": M.as_dict(), "non_degenerate": M.non_degenerate,
+        level = {"d": d, "minimiser": M.as_dict(), "non_degenerate": M.non_degenerate and M.converged,
                  "spaces": surjections(m, d), "dimension": m - d, "loss": mpmath.nstr(M.loss, 12), "listed": []}
-        if M.non_degenerate:
+        if level["non_degenerate"]:
             for i, P in enumerate(ordered_partitions(m, d)):
                 if i >= args.limit:
                     break

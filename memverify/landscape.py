@@ -330,6 +330,11 @@ class Minimiser:
     seconds: float = 0.0
 
     @property
+    def converged(self):
+        """Newton's method reached |grad J_d| < 10^(-dps/2) (a degenerate infimum does not)."""
+        return self.gradient_norm < mpmath.mpf(10) ** (-(self.dps // 2))
+
+    @property
     def non_degenerate(self):
         """b_i != 0 and v_i distinct (Definition D.2): |b_i| and the relative gaps of v exceed
         10^(-dps/4) (a degenerate infimum leaves float64 noise, ~1e-16, in its place)."""
@@ -340,7 +345,8 @@ class Minimiser:
     def as_dict(self):
         n = lambda x: mpmath.nstr(x, 20)
         return {"target": self.target, "d": self.d, "b": [n(x) for x in self.b], "v": [n(x) for x in self.v],
-                "loss": n(self.loss), "gradient_norm": mpmath.nstr(self.gradient_norm, 5), "dps": self.dps,
+                "loss": n(self.loss), "gradient_norm": mpmath.nstr(self.gradient_norm, 5),
+                "converged": bool(self.converged), "non_degenerate": bool(self.non_degenerate), "dps": self.dps,
                 "starts": self.starts, "candidates": [float(c) for c in self.candidates],
                 "seconds": round(self.seconds, 3)}
 

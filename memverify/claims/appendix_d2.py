@@ -104,7 +104,7 @@ def verify_thm_d7(m=4, dps=30, variant="printed"):
             M = global_minimiser(tgt, d, dps=dps)
             rows.append({"target": name, "d": d, "non_degenerate": M.non_degenerate,
                          "b": [mpmath.nstr(x, 8) for x in M.b], "v": [mpmath.nstr(x, 8) for x in M.v]})
-            if not (M.non_degenerate and all(x > 0 for x in M.b)):
+            if not (M.converged and M.non_degenerate and all(x > 0 for x in M.b)):
                 return Verdict("refuted", f"{name}: J_{d} has no non-degenerate minimiser with b > 0",
                                {"minimisers": rows})
     ratios = {}
