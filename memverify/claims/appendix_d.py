@@ -16,7 +16,7 @@ from ..landscape import (Partition, certified_spectrum, global_minimiser, mstar_
                          point_on_coincided_space, stirling2, surjections)
 from ..loss import Loss
 from ..symbolic import Moment, derive, norm_symbol, reduce_integrals
-from ..symbolic.landscape import critical_moments, on_coincided_space
+from ..symbolic.landscape import critical_moments, on_coincided_space, reduced_parameters
 from ..symbolic.paper import thm_d3_critical_entry, thm_d3_entries
 from ..targets import ExpSum, PowerLaw
 from ._tools import GENERAL_M_NOTE, ball_str, evaluate_arb, nonzero, residual
@@ -61,11 +61,8 @@ def verify_thm_d3(max_width=6, max_partition_width=6, variant="printed"):
     for m in range(1, max_partition_width + 1):
         d = derive(m)
         for nblocks in range(1, m + 1):
-            dd = derive(nblocks)
-            b = sp.symbols(f"b_1:{nblocks + 1}", real=True)
-            v = sp.symbols(f"v_1:{nblocks + 1}", positive=True)
-            rename = {**dict(zip(dd.a, b)), **dict(zip(dd.w, v))}
-            dJd_dv = [g.xreplace(rename) for g in dd.gradient[nblocks:]]
+            b, v, gd = reduced_parameters(nblocks)
+            dJd_dv = gd[nblocks:]
             for blocks in multiset_partitions(list(range(m)), nblocks):
                 sub = on_coincided_space(d, Partition(m, tuple(map(tuple, blocks))), b, v)
                 for s, block in enumerate(blocks):
@@ -183,11 +180,7 @@ def verify_thm_d1(max_width=5, widths=((3, 1), (3, 2), (4, 2)), targets=("expsum
     for m in range(1, max_width + 1):
         d = derive(m)
         for nb in range(1, m + 1):
-            dd = derive(nb)
-            b = sp.symbols(f"b_1:{nb + 1}", real=True)
-            v = sp.symbols(f"v_1:{nb + 1}", positive=True)
-            rename = {**dict(zip(dd.a, b)), **dict(zip(dd.w, v))}
-            gd = [g.xreplace(rename) for g in dd.gradient]
+            b, v, gd = reduced_parameters(nb)
             for P in ordered_partitions(m, nb):
                 if P.blocks != tuple(sorted(P.blocks)):
                     continue  # the labelling does not change the identity
@@ -316,8 +309,7 @@ def verify_thm_d3_rank(max_width=5, widths=((4, 1), (4, 2), (5, 2), (6, 3)), tar
     for m in range(1, max_width + 1):
         d = derive(m)
         for nb in range(1, m):
-            b = sp.symbols(f"b_1:{nb + 1}", real=True)
-            v = sp.symbols(f"v_1:{nb + 1}", positive=True)
+            b, v, _ = reduced_parameters(nb)
             crit = critical_moments(b, v)
             for P in ordered_partitions(m, nb):
                 if P.blocks != tuple(sorted(P.blocks)):

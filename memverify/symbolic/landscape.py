@@ -42,6 +42,15 @@ def on_coincided_space(d, partition, b, v):
     return sub
 
 
+def reduced_parameters(d):
+    """Symbols (b_1..b_d) real, (v_1..v_d) positive, and grad J_d in them (order b, v)."""
+    dd = derive(d)
+    b = sp.symbols(f"b_1:{d + 1}", real=True)
+    v = sp.symbols(f"v_1:{d + 1}", positive=True)
+    rename = {**dict(zip(dd.a, b)), **dict(zip(dd.w, v))}
+    return b, v, tuple(g.xreplace(rename) for g in dd.gradient)
+
+
 def critical_moments(b, v):
     """grad J_d(b, v) = 0 solved for the target's moments (valid where b_s != 0):
     M_0(v_s) = sum_j b_j/(v_s + v_j) and M_1(v_s) = sum_j b_j/(v_s + v_j)^2, i.e. the
@@ -49,10 +58,10 @@ def critical_moments(b, v):
     (the generalised Aigrain-Williams equations of Theorem D.4)."""
     dd = derive(len(b))
     rename = {**dict(zip(dd.a, b)), **dict(zip(dd.w, v))}
+    grad = [g.xreplace(rename) for g in dd.gradient]
     out = {}
     for s in range(len(b)):
-        g_b = dd.gradient[s].xreplace(rename)
-        g_v = dd.gradient[len(b) + s].xreplace(rename)
+        g_b, g_v = grad[s], grad[len(b) + s]
         m0, m1 = Moment(0, v[s]), Moment(1, v[s])
         out[m0] = sp.solve(g_b, m0)[0]
         out[m1] = sp.solve(g_v / b[s], m1)[0]
@@ -133,5 +142,6 @@ def two_term_optimality():
 
 
 __all__ = ["a_1", "a_hat", "c_hat", "critical_moments", "line_congruence", "line_hessian", "memory_norm",
-           "memory_specialise", "on_coincided_space", "on_mstar", "two_term_optimality", "w_hat"]
+           "memory_specialise", "on_coincided_space", "on_mstar", "reduced_parameters", "two_term_optimality",
+           "w_hat"]
 
