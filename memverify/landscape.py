@@ -309,7 +309,7 @@ def point_on_coincided_space(partition, b, v, seed=None):
 # non-degenerate global minimisers of J_d
 
 
-@dataclass
+@dataclass(frozen=True)
 class Minimiser:
     """A computed minimiser (b, v) of J_d (eq. 18 with width d), v increasing.
 
@@ -326,7 +326,7 @@ class Minimiser:
     gradient_norm: object
     dps: int
     starts: int
-    candidates: list = field(default_factory=list)
+    candidates: tuple = ()
     seconds: float = 0.0
 
     @property
@@ -447,12 +447,9 @@ def global_minimiser(target, d, dps=30, extra_starts=6, seed=0):
 
 
 @functools.lru_cache(maxsize=64)
-def _cached_minimiser(key, target, d, dps, extra, seed):
-    return _compute_minimiser(target, d, dps, extra, seed)
-
-
 def _global_minimiser(target, d, dps, extra, seed):
-    return _cached_minimiser(target.spec(), target, d, dps, extra, seed)
+    # cached per target object: J_d's minimiser is the start of J_{d+1}'s continuation
+    return _compute_minimiser(target, d, dps, extra, seed)
 
 
 def _compute_minimiser(target, d, dps, extra, seed):
@@ -485,7 +482,7 @@ def _compute_minimiser(target, d, dps, extra, seed):
     with mpmath.workdps(dps):
         order = sorted(range(d), key=lambda i: pv[i])
         return Minimiser(target.spec(), d, tuple(+pb[i] for i in order), tuple(+pv[i] for i in order),
-                         +val, +gn, dps, len(starts), [r[0] for r in results],
+                         +val, +gn, dps, len(starts), tuple(r[0] for r in results),
                          time.perf_counter() - start)
 
 
