@@ -18,7 +18,7 @@ from memverify.landscape import (Partition, certified_spectrum, exact_inertia, e
                                  global_minimiser, mstar_partition_of, mstar_partitions, ordered_bell,
                                  ordered_partitions, point_on_coincided_space, point_on_mstar, stirling2, surjections)
 from memverify.symbolic import derive
-from memverify.symbolic.landscape import memory_specialise, on_mstar
+from memverify.symbolic.landscape import memory_specialise
 
 
 def test_counts_against_sympy_and_enumeration():

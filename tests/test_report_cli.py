@@ -88,7 +88,6 @@ def _part(name, status_claim, status_falsifier):
 
 
 def test_parts_combine_to_the_weakest_and_keep_their_falsifiers():
-    from memverify.claims.base import Part  # noqa: F401  (public through memverify.claims too)
     claim = _toy("proved", "refuted").with_part(_part("rates", "supported", "refuted"))
     res = report.run_claim(claim)
     assert res.verdict.status == "supported" and res.ok

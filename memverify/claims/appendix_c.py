@@ -14,7 +14,7 @@ import sympy as sp
 from sympy.polys.matrices import DomainMatrix
 
 from ..backends import Precision, to_arb
-from ..landscape import (certified_spectrum, exact_inertia, expsum_coefficients, mstar_partition_of, mstar_partitions,
+from ..landscape import (exact_inertia, expsum_coefficients, mstar_partition_of, mstar_partitions,
                          point_on_mstar, stirling2, surjections)
 from ..loss import Loss
 from ..symbolic import AbsTemplateMoment, TemplateMoment, derive, memory_target, model, parameters
