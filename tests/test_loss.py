@@ -8,7 +8,6 @@ with r_{a_k} = e^{-w_k t}, r_{w_k} = -a_k t e^{-w_k t}, r_{a_k w_k} = -t e^{-w_k
 r_{w_k w_k} = a_k t^2 e^{-w_k t} (all other second derivatives of r vanish).
 """
 
-import math
 import random
 
 import flint
