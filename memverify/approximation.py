@@ -32,12 +32,14 @@ from dataclasses import dataclass, field
 
 import mpmath
 import numpy as np
+import scipy.integrate
 import scipy.optimize
+import scipy.special
 import sympy as sp
 
 from . import _validate
 from .backends import compile_exprs
-from .targets import ExpSum, PowerLaw, Target
+from .targets import Airy, ExpSum, PowerLaw, Target
 
 NORMS = ("L1", "L2", "Linf")
 
@@ -164,6 +166,9 @@ def _rho_values(target, ts, N):
     """rho at the points ts (array), in N's kind."""
     if N.kind == "float" and isinstance(target, PowerLaw):
         return (1.0 + ts) ** (-float(target.alpha))
+    if N.kind == "float" and isinstance(target, Airy):
+        # scipy's Ai, vectorised (mpmath's is ~1000x slower); Airy's kernel Ai(s0 (t - t0))
+        return scipy.special.airy(float(target.s0) * (np.asarray(ts, dtype=float) - float(target.t0)))[0]
     if N.kind == "float":
         return np.array([target._rho(float(t), _prec(N)) for t in ts], dtype=float)
     return np.array([target._rho(t, _prec(N)) for t in ts], dtype=object)
@@ -187,6 +192,17 @@ def _primitive_values(target, ts, N):
     if isinstance(target, ExpSum):
         a, w = N.arr(target.a), N.arr(target.w)
         return np.array([np.sum(-a * N.expm1(-w * t) / w) for t in ts], dtype=N_dtype(N))
+    if N.kind == "float":
+        # cumulative adaptive quadrature of the float64 kernel (scipy), piece by piece
+        f = lambda x: float(_rho_values(target, np.array([x]), N)[0])
+        out, acc, prev = [], 0.0, 0.0
+        for t in ts:
+            t = float(t)
+            if t > prev:
+                acc += scipy.integrate.quad(f, prev, t, epsabs=1e-15, epsrel=1e-13, limit=200)[0]
+            prev = t
+            out.append(acc)
+        return np.array(out, dtype=float)
     out, acc, prev = [], N.num(0), N.num(0)
     dps = 20 if N.kind == "float" else N.dps + 5
     with mpmath.workdps(dps):
@@ -212,6 +228,10 @@ def _mass(target, N):
         return N.num(1) / (N.num(target.alpha) - 1)
     if isinstance(target, ExpSum):
         return np.sum(N.arr(target.a) / N.arr(target.w))
+    if N.kind == "float":
+        f = lambda x: float(_rho_values(target, np.array([x]), N)[0])
+        return sum(scipy.integrate.quad(f, lo, hi, epsabs=1e-15, epsrel=1e-13, limit=200)[0]
+                   for lo, hi in ((0, 1), (1, 10), (10, 100), (100, np.inf)))
     dps = 20 if N.kind == "float" else N.dps + 5
     with mpmath.workdps(dps):
         prec = _prec(N) if N.kind == "mp" else None
@@ -421,6 +441,11 @@ def projection_expsum(target, w, dps=None):
         return tuple(sol[i] for i in range(len(W))), tuple(W)
 
 
+def _error_dps(a, dps):
+    """float64 when the coefficients do not cancel much (sum |a_j| < 1e6), else mpmath at dps."""
+    return None if sum(abs(float(x)) for x in a) < 1e6 else dps
+
+
 def lemma_a2_expsum(target, m, dps=30):
     """Lemma A.2 / Thm 4.1: W = -diag(1, ..., m), c = 1, U = (a_1..a_m): the sum
     p(e^{-t}) with p(u) = sum_j a_j u^j, p(0) = 0.  The polynomial is the
@@ -430,7 +455,7 @@ def lemma_a2_expsum(target, m, dps=30):
     m = _validate.integer(m, "m", minimum=1)
     dps = _validate.integer(dps, "dps", minimum=10)
     a, w = projection_expsum(target, list(range(1, m + 1)), dps)
-    err = expsum_error(target, a, w, "L1", None, dps=dps)
+    err = expsum_error(target, a, w, "L1", None, dps=_error_dps(a, dps))
     return ExpSumApprox(a, w, "L1", err, None, "Lemma A.2: W = -diag(1..m), L2 projection of p(e^-t)",
                         info={"dps": dps})
 
@@ -484,7 +509,7 @@ def thm42_expsum(target, m, alpha, beta, dps=30):
     with mpmath.workdps(dps + int(0.8 * m) + 10):
         kappa = mpmath.mpf(beta) / (alpha + 1)
         a, w = polynomial_route_expsum(thm42_q(target, alpha, mpmath.mpf(beta)), m, kappa, dps)
-    err = expsum_error(target, a, w, "L1", None, dps=dps)
+    err = expsum_error(target, a, w, "L1", None, dps=_error_dps(a, dps))
     return ExpSumApprox(a, w, "L1", err, None,
                         "Thm 4.2 / App. B: W = -beta/(alpha+1) diag(1..m), Chebyshev interpolant of q",
                         info={"alpha": alpha, "beta": float(beta), "dps": dps})
@@ -493,27 +518,32 @@ def thm42_expsum(target, m, alpha, beta, dps=30):
 def condition_13_gamma(target, alpha, beta, normalisation="proof", t_max=None, n=4000):
     """gamma of condition (13): max over k = 1..alpha+1 of sup_t beta^-p |e^{beta t} y^(k)(t)|,
     y^(k) = rho^(k-1), with p = k - 1 ('proof': what eq. 51 uses) or p = k
-    ('printed').  Supremum on a grid of n points of [0, t_max] (float64
-    evidence: the supremum is estimated, not certified)."""
+    ('printed').  Supremum on a grid of n points of [0, t_max], derivatives by
+    the 5-point central difference of the float64 kernel (float64 evidence: the
+    supremum is estimated, not certified)."""
     _check_target(target)
     alpha = _validate.integer(alpha, "alpha", minimum=0)
     beta = float(_validate.positive(beta, "beta"))
     if normalisation not in ("proof", "printed"):
         raise ValueError(f"normalisation must be 'proof' or 'printed', got {normalisation!r}")
-    if t_max is None:
-        t_max = 60.0
-    ts = np.linspace(0, float(t_max), n)
-    from .backends import Precision
-    prec = Precision(30)
+    t_max = 60.0 if t_max is None else float(_validate.positive(t_max, "t_max"))
+    n = _validate.integer(n, "n", minimum=10)
+    N = _Num(None)
+    h = 1e-3 * t_max / 60.0
+    ts = np.linspace(4 * alpha * h, t_max, n)   # (the stencil stays inside t >= 0)
+    f = lambda x: _rho_values(target, x, N)
+
+    def deriv(j):
+        if j == 0:
+            return f(ts)
+        prev = lambda x: f(x)
+        for _ in range(j):
+            prev = (lambda g: (lambda x: (g(x - 2 * h) - 8 * g(x - h) + 8 * g(x + h) - g(x + 2 * h)) / (12 * h)))(prev)
+        return prev(ts)
     best = 0.0
-    with mpmath.workdps(30):
-        for k in range(1, alpha + 2):
-            p = k - 1 if normalisation == "proof" else k
-            for t in ts:
-                d = mpmath.diff(lambda x: target._rho(x, prec), mpmath.mpf(t) + (0 if t > 0 else 0), k - 1) \
-                    if k > 1 else target._rho(mpmath.mpf(t), prec)
-                v = abs(float(mpmath.exp(beta * t) * d)) / beta**p
-                best = max(best, v)
+    for k in range(1, alpha + 2):
+        p = k - 1 if normalisation == "proof" else k
+        best = max(best, float(np.max(np.exp(beta * ts) * np.abs(deriv(k - 1)))) / beta**p)
     return best
 
 
@@ -626,23 +656,24 @@ def appendix_b_expsum(omega, m, T, dps=30):
 # the sinc-quadrature sum for power laws
 
 
-def sinc_expsum(alpha, h, k_lo, k_hi, dps=None):
+def sinc_expsum(alpha, h, k_lo, k_hi, dps=None, shift=0.0):
     """(1+t)^-alpha = Gamma(alpha)^-1 int_R e^{alpha x - e^x} e^{-e^x t} dx, by the
-    trapezoidal rule x_k = k h, k = k_lo..k_hi: a_k = h e^{alpha x_k - e^{x_k}}/Gamma(alpha),
+    trapezoidal rule x_k = shift + k h, k = k_lo..k_hi: a_k = h e^{alpha x_k - e^{x_k}}/Gamma(alpha),
     w_k = e^{x_k}.  Returns (a, w) (floats, or mpf at dps)."""
     alpha = _validate.positive(alpha, "alpha")
+    shift = float(_validate.real(shift, "shift"))
     h = _validate.positive(h, "h")
     k_lo = _validate.integer(k_lo, "k_lo")
     k_hi = _validate.integer(k_hi, "k_hi")
     if k_hi < k_lo:
         raise ValueError(f"k_hi must be >= k_lo, got {k_lo}..{k_hi}")
     if dps is None:
-        x = np.arange(k_lo, k_hi + 1) * float(h)
+        x = shift + np.arange(k_lo, k_hi + 1) * float(h)
         a = float(h) * np.exp(float(alpha) * x - np.exp(x)) / math.gamma(float(alpha))
         return tuple(a.tolist()), tuple(np.exp(x).tolist())
     with mpmath.workdps(dps):
         al, hh = mpmath.mpf(alpha), mpmath.mpf(h)
-        xs = [k * hh for k in range(k_lo, k_hi + 1)]
+        xs = [mpmath.mpf(shift) + k * hh for k in range(k_lo, k_hi + 1)]
         g = mpmath.gamma(al)
         return (tuple(hh * mpmath.exp(al * x - mpmath.exp(x)) / g for x in xs),
                 tuple(mpmath.exp(x) for x in xs))
@@ -1035,3 +1066,100 @@ def certify_alternation(target, approx, dps=30):
             raise ValueError(f"the error does not alternate at the reference points: {signs}")
         low = min(abs(v).lower() for v in vals)
         return low, signs
+
+
+def _sinc_start(omega, m, eps):
+    """The best m-term sinc sum over its lower end x_lo (golden search; upper end
+    fixed by the double-exponential decay), float64 errors."""
+    target = PowerLaw(1 + omega)
+    x_hi = math.log(math.log(1 / eps) + 5)
+
+    def make(x_lo):
+        h = (x_hi - x_lo) / max(m - 1, 1)
+        return sinc_expsum(1 + omega, h, 0, m - 1, shift=x_lo)
+
+    def err(x_lo):
+        a, w = make(x_lo)
+        return expsum_error(target, a, w)
+    lo, hi = 2 * math.log(eps / 3) / omega, x_hi - 1.0
+    g = (math.sqrt(5) - 1) / 2
+    x1, x2 = hi - g * (hi - lo), lo + g * (hi - lo)
+    f1, f2 = err(x1), err(x2)
+    for _ in range(30):
+        if f1 < f2:
+            hi, x2, f2 = x2, x1, f1
+            x1 = hi - g * (hi - lo)
+            f1 = err(x1)
+        else:
+            lo, x1, f1 = x1, x2, f2
+            x2 = lo + g * (hi - lo)
+            f2 = err(x2)
+    return make(x1 if f1 < f2 else x2)
+
+
+def best_width(omega, eps, m_hi, maxiter=300):
+    """The narrowest m <= m_hi for which the best L1 sum found (BFGS from the best
+    m-term sinc sum) reaches relative L1 error <= eps for rho = (1+t)^-(1+omega);
+    bisection in m (assumes the error found decreases with m).  Returns the
+    ExpSumApprox (relative error) and the list of (m, relative error) tried."""
+    omega = float(_validate.positive(omega, "omega"))
+    eps = float(_validate.positive(eps, "eps"))
+    m_hi = _validate.integer(m_hi, "m_hi", minimum=1)
+    target = PowerLaw(1 + omega)
+    tried, found = [], {}
+
+    def attempt(m):
+        a0, w0 = _sinc_start(omega, m, eps)
+        r = _best_l1(target, m, None, 20, a0, w0, maxiter, False)
+        rel = float(r.error) * omega
+        tried.append((m, rel))
+        found[m] = r
+        return rel <= eps
+    lo, hi = 0, m_hi
+    if not attempt(m_hi):
+        return None, tried
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if attempt(mid):
+            hi = mid
+        else:
+            lo = mid
+    r = found[hi]
+    r.error = float(r.error) * omega
+    r.info["relative"] = True
+    return r, tried
+
+
+def curse_of_memory_row(omega, eps, routes=("appendix_b", "sinc", "best"), m_max=4096):
+    """One cell of the m(omega, eps) table for rho = (1+t)^-(1+omega) and relative
+    L1 error eps: the paper's bound shape omega eps^(-1/omega) and, per route,
+    the width reached, its error and w_min.  Plain data."""
+    omega = float(_validate.positive(omega, "omega"))
+    eps = float(_validate.positive(eps, "eps"))
+    for r in routes:
+        if r not in ("appendix_b", "sinc", "best"):
+            raise ValueError(f"routes must be among 'appendix_b', 'sinc', 'best', got {r!r}")
+    import time
+    row = {"omega": omega, "eps": eps, "bound_shape": omega * eps ** (-1 / omega)}
+    sinc = None
+    for route in routes:
+        t0 = time.perf_counter()
+        if route == "appendix_b":
+            out = appendix_b_width(omega, eps, m_max)
+        elif route == "sinc" or (route == "best" and sinc is None):
+            sinc = sinc_width(omega, eps)
+            out = {"m": sinc.m, "relative_error": float(sinc.error), "w_min": float(sinc.w_min),
+                   "sum": sinc.as_dict()}
+            if route == "sinc":
+                row["sinc"] = {**out, "seconds": time.perf_counter() - t0}
+                continue
+        if route == "best":
+            t0 = time.perf_counter()
+            r, tried = best_width(omega, eps, sinc.m)
+            out = {"m": None if r is None else r.m, "tried": tried,
+                   "relative_error": None if r is None else float(r.error),
+                   "w_min": None if r is None else float(r.w_min),
+                   "sum": None if r is None else r.as_dict()}
+        out["seconds"] = time.perf_counter() - t0
+        row[route] = out
+    return row

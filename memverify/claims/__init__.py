@@ -6,9 +6,9 @@ from __future__ import annotations
 import fnmatch
 
 from .base import SUPPORTING, Claim, Falsifier, Verdict
-from . import appendix_c, appendix_d, section5
+from . import appendix_c, appendix_d, section4, section5
 
-REGISTRY = {c.id: c for mod in (section5, appendix_c, appendix_d) for c in mod.CLAIMS}
+REGISTRY = {c.id: c for mod in (section4, section5, appendix_c, appendix_d) for c in mod.CLAIMS}
 
 
 def select(patterns=None):
