@@ -741,7 +741,7 @@ def appendix_b_width(omega, eps, m_max=4096):
         tried.append((m, err / mass))
         if err / mass <= eps:
             return {"m": m, "T": T, "beta": 2 / T, "relative_error": err / mass, "w_min": 1 / T,
-                    "chebyshev_coefficients_of_Q": [float(c) for c in cheb] if m <= 64 else None,
+                    "chebyshev_coefficients_of_Q": [float(c) for c in cheb],
                     "tried": tried}
     return {"m": None, "m_lower": m_max, "T": T, "beta": 2 / T, "w_min": 1 / T, "tried": tried,
             "relative_error": tried[-1][1]}
