@@ -1119,7 +1119,7 @@ def best_width(omega, eps, m_hi, maxiter=300):
 
     def attempt(m):
         a0, w0 = _sinc_start(omega, m, eps)
-        r = _best_l1(target, m, None, 20, a0, w0, maxiter, False)
+        r = _best_l1(target, m, None, None, a0, w0, maxiter, False)  # float64 errors
         rel = float(r.error) * omega
         tried.append((m, rel))
         found[m] = r
