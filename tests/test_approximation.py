@@ -194,3 +194,23 @@ def test_other_bad_input():
         sinc_width(-1.0, 1e-2)
     with pytest.raises(ValueError, match="dps"):
         expsum_error(PowerLaw(2), [1e12, -1e12], [1.0, 1.0 + 1e-9])
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=15, deadline=None)
+@given(a=st.lists(st.floats(-2, 2), min_size=1, max_size=3), logw=st.lists(st.floats(-2, 2), min_size=3, max_size=3,
+                                                                             unique=True))
+def test_l1_error_properties(a, logw):
+    """For any sum and the target e^{-t} - e^{-2t}/2: float64 = mpmath; the L1 error is at
+    least |int (rho - phi)| (triangle inequality) and at most ||rho||_1 + ||phi||_1."""
+    w = [math.exp(x) for x in logw[:len(a)]]
+    target = ExpSum([1.0, -0.5], [1.0, 2.0])
+    f = expsum_error(target, a, w)
+    m = float(expsum_error(target, a, w, dps=30))
+    assert f == pytest.approx(m, rel=1e-9, abs=1e-13)
+    mass_diff = abs(0.75 - sum(ai / wi for ai, wi in zip(a, w)))
+    assert m >= mass_diff * (1 - 1e-12) - 1e-14
+    assert m <= expsum_error(target, [0.0] * len(a), w) + sum(abs(ai) / wi for ai, wi in zip(a, w)) + 1e-12
