@@ -214,3 +214,15 @@ def test_l1_error_properties(a, logw):
     mass_diff = abs(0.75 - sum(ai / wi for ai, wi in zip(a, w)))
     assert m >= mass_diff * (1 - 1e-12) - 1e-14
     assert m <= expsum_error(target, [0.0] * len(a), w) + sum(abs(ai) / wi for ai, wi in zip(a, w)) + 1e-12
+
+
+def test_certified_l1_bound_encloses_the_measured_error():
+    from memverify.approximation import certified_l1_bound
+    a, w = sinc_expsum(2.0, 1.0, -6, 1)
+    err = expsum_error(PowerLaw(2), a, w)
+    bound = certified_l1_bound(2.0, a, w, 1e5, delta=2e-3)
+    assert err <= bound <= err * 1.01 + 1e-5
+    # a cruder grid gives a larger (still valid) bound
+    assert certified_l1_bound(2.0, a, w, 1e5, delta=2e-2, t_first=1e-2) >= bound
+    with pytest.raises(ValueError, match="alpha"):
+        certified_l1_bound(1.0, a, w, 1e5)
