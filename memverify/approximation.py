@@ -1155,6 +1155,15 @@ def curse_of_memory_row(omega, eps, routes=("appendix_b", "sinc", "best"), m_max
         t0 = time.perf_counter()
         if route == "appendix_b":
             out = appendix_b_width(omega, eps, m_max)
+            if out["m"] is not None and out["m"] <= 64:
+                # the sum itself (its coefficients cancel: about 0.8 m digits are needed)
+                a, w = appendix_b_expsum(omega, out["m"], out["T"], dps=30)
+                digits = int(0.8 * out["m"]) + 30
+                with mpmath.workdps(digits + 10):
+                    out["sum"] = {"m": out["m"], "a": [mpmath.nstr(x, digits) for x in a],
+                                  "w": [mpmath.nstr(x, digits) for x in w],
+                                  "note": f"phi(t) = sum a_j e^(-w_j t); the a_j cancel to about "
+                                          f"{int(0.77 * out['m'])} digits: evaluate with {digits} digits"}
         elif route == "sinc" or (route == "best" and sinc is None):
             sinc = sinc_width(omega, eps)
             out = {"m": sinc.m, "relative_error": float(sinc.error), "w_min": float(sinc.w_min),

@@ -43,3 +43,14 @@ def test_figure_approx(tmp_path):
     out = tmp_path / "approx.png"
     assert cli.main(["figure", "approx", "--out", str(out)]) == 0
     assert out.stat().st_size > 10_000
+
+
+def test_approx_json_appendix_b_sum(capsys):
+    import mpmath
+    assert cli.main(["approx", "--omega", "1", "--eps", "1e-2", "--routes", "appendix_b", "--json"]) == 0
+    ab = json.loads(capsys.readouterr().out)["appendix_b"]
+    with mpmath.workdps(100):
+        a = [mpmath.mpf(x) for x in ab["sum"]["a"]]
+        w = [mpmath.mpf(x) for x in ab["sum"]["w"]]
+        err = expsum_error(PowerLaw(2), a, w, dps=40)
+    assert float(err) == pytest.approx(ab["relative_error"], rel=1e-6)
