@@ -648,15 +648,12 @@ def appendix_b_expsum(omega, m, T, dps=30):
     T = _validate.positive(T, "T")
     if m > 400:
         raise ValueError(f"m must be <= 400 for the explicit sum (coefficients of ~1e{int(0.77 * m)}), got {m}")
-    rt = truncated_powerlaw(omega, float(T))
-
-    def q(s):
+    def q(s):  # rho_tilde(-T log s)/s, the cutoff as in truncated_powerlaw, in mpmath
         if s <= 0:
             return mpmath.mpf(0)
         t = -mpmath.mpf(T) * mpmath.log(s)
         u = min(max(t - T, 0), 1)
         return (1 + t) ** (-(1 + mpmath.mpf(omega))) * (1 - 3 * u**2 + 2 * u**3) / s
-    del rt
     a, w = polynomial_route_expsum(q, m, 1 / mpmath.mpf(T), dps)
     return a, w
 
@@ -774,8 +771,7 @@ def _default_start(target, m, interval):
         T = float(interval[1]) if interval is not None else 100.0
         w = np.geomspace(0.5 / T, 3.0, m)
         return _l2_grid_fit(target, w, T), tuple(w.tolist())
-    scale = 1.0
-    w = tuple((scale * np.geomspace(0.3, 3.0, m)).tolist()) if m > 1 else (1.0,)
+    w = tuple(np.geomspace(0.3, 3.0, m).tolist()) if m > 1 else (1.0,)
     a, _ = projection_expsum(target, w)
     return tuple(float(x) for x in a), w
 
