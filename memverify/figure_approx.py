@@ -4,7 +4,6 @@ sum and the best sum found, against the paper's bound shape omega eps^(-1/omega)
 
 from __future__ import annotations
 
-import math
 
 
 def error_curves(widths=(2, 4, 8, 16)):
