@@ -1,6 +1,8 @@
 """Command line: ``memverify check`` runs the paper's claims; ``memverify
 derive`` prints the closed forms the symbolic core derives; ``memverify
-landscape`` lists the coincided critical affine spaces of a target."""
+landscape`` lists the coincided critical affine spaces of a target; ``memverify
+approx`` measures widths of exponential sums for power-law memory; ``memverify
+figure`` draws figures."""
 
 from __future__ import annotations
 
@@ -112,6 +114,43 @@ def _landscape(args):
                   f"~0 {sp_['near_zero']} (|lambda| <= {sp_['tol']:.0e}, certified)")
     print(f"total {total} spaces against m! = {math.factorial(m)} "
           f"(ratio {total / math.factorial(m):.4g})")
+
+
+def _approx(args):
+    import json
+
+    from .approximation import curse_of_memory_row
+
+    routes = tuple(r for r in args.routes.split(",") if r)
+    row = curse_of_memory_row(args.omega, args.eps, routes=routes, m_max=args.m_max)
+    if args.json:
+        print(json.dumps(row, default=float))
+        return 0
+    print(f"rho(t) = (1+t)^-(1+omega), omega = {args.omega:g}; relative L1 error <= eps = {args.eps:g}")
+    print(f"paper's bound shape omega eps^(-1/omega) = {row['bound_shape']:.4g} (times an unknown constant)")
+    print(f"{'route':<11} {'m':>8} {'rel. L1 error':>14} {'w_min':>11} {'seconds':>8}")
+    for r in routes:
+        d = row[r]
+        m = d["m"] if d["m"] is not None else f">{d.get('m_lower')}"
+        err = "-" if d["relative_error"] is None else f"{d['relative_error']:.4g}"
+        wmin = "-" if d["w_min"] is None else f"{d['w_min']:.4g}"
+        print(f"{r:<11} {m:>8} {err:>14} {wmin:>11} {d['seconds']:>8.1f}")
+    print("(--json prints the sums: a, w for sinc and best; the Chebyshev coefficients of Q for appendix_b)")
+    return 0
+
+
+def _figure_approx(out, full):
+    from .figure_approx import draw
+    return draw(out, full=full)
+
+
+# figure name -> function(out, full) that writes the file and returns its path
+_FIGURES = {"approx": _figure_approx}
+
+
+def _figure(args):
+    path = _FIGURES[args.name](args.out, full=args.full)
+    print(f"wrote {path}")
     return 0
 
 
@@ -146,6 +185,21 @@ def build_parser():
     lc.add_argument("--limit", type=int, default=3, help="spaces listed (with a Hessian spectrum) per d")
     lc.add_argument("--json", action="store_true")
     lc.set_defaults(func=_landscape)
+    a = sub.add_parser("approx", help="widths m(omega, eps) of exponential sums for a power-law memory")
+    a.add_argument("--target", choices=("powerlaw",), default="powerlaw",
+                   help="rho(t) = (1+t)^-(1+omega) (the only choice for now)")
+    a.add_argument("--omega", type=float, required=True, help="decay exponent omega > 0")
+    a.add_argument("--eps", type=float, required=True, help="relative L1 error tolerance")
+    a.add_argument("--routes", default="appendix_b,sinc,best",
+                   help="comma-separated among appendix_b, sinc, best")
+    a.add_argument("--m-max", type=int, default=4096, help="largest width tried on the Appendix B route")
+    a.add_argument("--json", action="store_true", help="print the widths and the sums as JSON")
+    a.set_defaults(func=_approx)
+    f = sub.add_parser("figure", help="draw a figure with matplotlib")
+    f.add_argument("name", choices=sorted(_FIGURES))
+    f.add_argument("--out", required=True, help="output file (png, pdf, svg)")
+    f.add_argument("--full", action="store_true", help="the whole omega grid (minutes) instead of a quick subset")
+    f.set_defaults(func=_figure)
     return p
 
 
