@@ -14,3 +14,7 @@ from .core import (FlowResult, LossHitting, ParamSeparation, PrecisionError, gra
 
 __all__ = ["FlowResult", "LossHitting", "ParamSeparation", "PrecisionError", "gradient_flow",
            "hitting_events"]
+
+from .linearised import LinearisedFlow, linearised_flow, manifold_point  # noqa: E402
+
+__all__ += ["LinearisedFlow", "linearised_flow", "manifold_point"]
