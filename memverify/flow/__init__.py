@@ -18,3 +18,7 @@ __all__ = ["FlowResult", "LossHitting", "ParamSeparation", "PrecisionError", "gr
 from .linearised import LinearisedFlow, linearised_flow, manifold_point  # noqa: E402
 
 __all__ += ["LinearisedFlow", "linearised_flow", "manifold_point"]
+
+from .sweep import flow_spec, run_spec, sweep  # noqa: E402
+
+__all__ += ["flow_spec", "run_spec", "sweep"]
