@@ -2,7 +2,8 @@
 scipy.integrate.solve_ivp (Radau and BDF with the analytic Jacobian, float64,
 the plain formulation: what a user reaches for first) and mpmath.odefun.
 
-    python benchmarks/bench_flow.py [--inv 5,10,20,30,40,60,100] [--budget 60] [--json PATH]
+    python benchmarks/bench_flow.py [--inv 5,10,20,30,40,60,100] [--budget 60] [--ivp-rtol 1e-10]
+                                    [--odefun] [--json PATH]
 
 Problem: target a* e^{-w* t} + c0 e^{-(t - 1/omega)^2/2} (a* = w* = c0 = 1),
 width m = 2, theta_0 = (a, w) = ((1, 0), (1, 0.8)) on M*; the time is the
@@ -53,7 +54,7 @@ def run_memverify(inv, method, budget):
             "note": f"dps={r.dps}" if r.dps else ""}
 
 
-def run_solve_ivp(inv, solver, budget):
+def run_solve_ivp(inv, solver, budget, rtol=1e-10, atol=1e-13):
     L = _loss(inv)
     th0 = np.array(A0 + W0)
     start = time.perf_counter()
@@ -75,7 +76,7 @@ def run_solve_ivp(inv, solver, budget):
     event.terminal = True
 
     try:
-        sol = solve_ivp(fun, (0, 1e60), th0, method=solver, jac=jac, events=event, rtol=1e-10, atol=1e-13)
+        sol = solve_ivp(fun, (0, 1e60), th0, method=solver, jac=jac, events=event, rtol=rtol, atol=atol)
     except _Budget:
         return {"tau": None, "steps": None, "seconds": time.perf_counter() - start, "note": "over budget"}
     tau = sol.t_events[0][0] if len(sol.t_events[0]) else None
@@ -116,6 +117,8 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--inv", default="5,10,20,30,40,60,100")
     p.add_argument("--budget", type=float, default=60.0)
+    p.add_argument("--ivp-rtol", type=float, default=1e-10, help="solve_ivp rtol (atol = rtol / 1000)")
+    p.add_argument("--odefun", action="store_true", help="also run mpmath.odefun at 1/omega <= 10")
     p.add_argument("--json")
     args = p.parse_args(argv)
     invs = [float(x) for x in args.inv.split(",")]
@@ -123,9 +126,11 @@ def main(argv=None):
     for inv in invs:
         exact = run_memverify(inv, "exact", args.budget)
         runs = {"exact": exact, "fast": run_memverify(inv, "fast", args.budget),
-                "Radau": run_solve_ivp(inv, "Radau", args.budget), "BDF": run_solve_ivp(inv, "BDF", args.budget)}
-        runs["odefun"] = (run_odefun(inv, args.budget) if inv <= 10 else
-                          {"tau": None, "steps": None, "seconds": None, "note": "not run (tau > 1e4)"})
+                "Radau": run_solve_ivp(inv, "Radau", args.budget, args.ivp_rtol, args.ivp_rtol / 1000),
+                "BDF": run_solve_ivp(inv, "BDF", args.budget, args.ivp_rtol, args.ivp_rtol / 1000)}
+        if args.odefun:
+            runs["odefun"] = (run_odefun(inv, args.budget) if inv <= 10 else
+                              {"tau": None, "steps": None, "seconds": None, "note": "not run (tau > 1e4)"})
         for name, r in runs.items():
             r["rel_err"] = (abs(r["tau"] / exact["tau"] - 1) if r["tau"] and exact["tau"] else None)
             rows.append({"inv_omega": inv, "solver": name, **r})

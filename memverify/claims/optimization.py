@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import math
-import time
 
 import flint
 import mpmath
@@ -561,4 +560,3 @@ PARTS = [
                       falsifiers=(Falsifier("eigenvalue decay exponent claimed 3 w_min", {"claimed_exponent": 2.4}),))),
 ]
 
-_ = (time, sp)

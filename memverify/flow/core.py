@@ -4,7 +4,6 @@ events, and returns a plain `FlowResult` (like scipy.integrate.solve_ivp)."""
 from __future__ import annotations
 
 import bisect
-import math
 import time
 from dataclasses import dataclass, field
 
@@ -185,8 +184,6 @@ def _check_inputs(loss, a0, w0, events, delta, method, dps, t_max, rtol, atol, m
     max_steps = _validate.integer(max_steps, "max_steps", minimum=1)
     if on_precision not in ("raise", "exact"):
         raise ValueError(f"on_precision must be 'raise' or 'exact', got {on_precision!r}")
-    if method == "exact" and not t_max <= 1e300 * 1e300:
-        pass
     return a0, w0, events, dps, t_max, rtol, atol, max_steps
 
 

@@ -21,7 +21,6 @@ import numpy as np
 import sympy as sp
 
 from ..backends import compile_exprs
-from ..loss import Loss
 from ..symbolic.offsets import offset_moment, residual_form, residual_symbols
 from ..symbolic.loss import derive
 from ..targets import ExpSum, MemoryBump, _compiled as _target_compiled, exp_term_moment, s as _s_sym, _w as _w_sym
