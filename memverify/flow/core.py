@@ -291,13 +291,18 @@ def _integrate(problem, theta0, events, t_max, rtol, atol, max_steps, dense, met
             h = h * max(ar.number(0.2), ar.number(0.9) * err_norm ** (-ar.number(1) / 3))
             continue
         # the gradient's rounding error must not move the state by more than the
-        # tolerance or 1e-9 of the step's own displacement (a time error of 1e-9 per step)
-        if check_precision and round_err is not None and \
-                round_err > max(scale, ar.number(1e-9) * ar.norm_inf(th_new - problem.theta(y))):
-            raise PrecisionError(
-                f"float64 cannot resolve grad J at tau = {float(t):.4g}: its rounding error (bound "
-                f"{float(round_err / h):.2e} per unit time) would move the state by {float(round_err):.2e} "
-                f"in a step of {float(h):.3g}, above the tolerance {float(scale):.2e}; use method='exact'")
+        # tolerance, or by more than 1e-6 of the step's own motion, in any
+        # eigendirection of H_n (a relative error of 1e-6 in the motion there)
+        if check_precision and round_err is not None:
+            reach, moved = round_err
+            bad = [i for i in range(len(reach)) if reach[i] > max(scale, ar.number(1e-6) * moved[i])]
+            if bad:
+                i = max(bad, key=lambda j: reach[j])
+                raise PrecisionError(
+                    f"float64 cannot resolve grad J at tau = {float(t):.4g}: along an eigenvector of the "
+                    f"Hessian (eigenvalue {float(lin[3][i]):.3g}) its rounding error could move the state by "
+                    f"{float(reach[i]):.2e} in a step of {float(h):.3g}, against a motion of "
+                    f"{float(moved[i]):.2e} and a tolerance of {float(scale):.2e}; use method='exact'")
         # accepted
         steps += 1
         streak = 0

@@ -81,8 +81,9 @@ class ExpRosenbrock:
 
     def step(self, t, y, h, lin):
         """Attempt a step of length h from (t, y) with the linearisation `lin`.
-        Returns (y_new, error vector, Step, bound on how far the gradient's
-        rounding error can move this step (None when exact))."""
+        Returns (y_new, error vector, Step, round_err): round_err is None in
+        exact arithmetic, else (how far the gradient's rounding error can move
+        the state, how far the step moves it), per eigendirection of H_n."""
         ar = self.arith
         g, gerr, H, lam, Q = lin
         Fq = -Q.T.dot(g)
@@ -105,9 +106,13 @@ class ExpRosenbrock:
         err = Q.dot(12 * h * p4 * B)
         round_err = None
         if gerr is not None:
-            # |h phi(-hH) e| for every e with |e| <= the stages' error bounds, direction by
-            # direction: stiff directions damp an error, slow ones carry it for the whole step
+            # direction by direction of H_n's eigenbasis: how far a gradient error
+            # within the stages' bounds can move the state in this step, against how
+            # far the step moves it there (stiff directions damp an error, slow ones
+            # carry it, unstable ones amplify it exactly as much as the motion itself)
             Qa = abs(Q)
-            e = gerr + g2err + g3err
-            round_err = ar.norm_inf(Qa.dot(h * abs(p1) * Qa.T.dot(e)))
+            e = Qa.T.dot(gerr + g2err + g3err)
+            reach = h * abs(p1) * e
+            moved = h * abs(p1) * abs(Fq)
+            round_err = (reach, moved)
         return y_new, err, Step(t, h, y, lam, Q, Fq, A, B), round_err
