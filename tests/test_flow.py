@@ -209,3 +209,13 @@ def test_result_sol_validates():
     with pytest.raises(ValueError, match="tau"):
         r.sol(-1.0)
     assert math.isfinite(r.t_events["tau_loss"])
+
+
+def test_fast_says_when_float64_is_not_enough():
+    """m = 10 at 1/omega = 40: the worst-case rounding of the offset form could
+    move the state by more than 1e-6 of its motion along a slow eigenvector;
+    'fast' raises (quickly) instead of answering."""
+    ew = [0.75 + 0.1 * k for k in range(9)]
+    L = _loss(40, m=10)
+    with pytest.raises(PrecisionError, match="eigenvector"):
+        gradient_flow(L, *manifold_point([1.0], [1.0], 10, ew), events=[ParamSeparation(0.05)], method="fast")
