@@ -219,3 +219,20 @@ def test_fast_says_when_float64_is_not_enough():
     L = _loss(40, m=10)
     with pytest.raises(PrecisionError, match="eigenvector"):
         gradient_flow(L, *manifold_point([1.0], [1.0], 10, ew), events=[ParamSeparation(0.05)], method="fast")
+
+
+def test_heavy_ball_overdamped_limit_and_acceleration():
+    """theta'' + gamma theta' + grad J = 0: for large gamma the time rescales to
+    gamma times the gradient flow's; with gamma = 0 (the paper's rho = 1) the
+    escape is much faster (Appendix E)."""
+    L = _loss(10)
+    gd = gradient_flow(L, *M2, events=[ParamSeparation(0.05)], method="exact").t_events["tau_param"]
+    slow = gradient_flow(L, *M2, events=[ParamSeparation(0.05)], method="exact", momentum=30.0)
+    assert slow.t_events["tau_param"] / gd == pytest.approx(30.0, rel=2e-3)
+    fast = gradient_flow(L, *M2, events=[ParamSeparation(0.05)], method="exact", momentum=0.0)
+    assert fast.t_events["tau_param"] < 0.3 * gd
+    assert "heavy ball" in fast.method
+    with pytest.raises(ValueError, match="momentum"):
+        gradient_flow(L, *M2, delta=0.05, method="fast", momentum=1.0)
+    with pytest.raises(ValueError, match="momentum"):
+        gradient_flow(L, *M2, delta=0.05, momentum=-1.0)

@@ -6,7 +6,8 @@ e^{c/omega}, with the hitting times of Theorem C.1 as events.
 - `PrecisionError`: float64 cannot resolve the gradient (method='fast');
 - `linearised_flow`: the prediction of eqs. 109-113 and its hitting times;
 - `manifold_point`: initialisations on M* (Definition C.1);
-- `sweep`: many runs on a concurrent.futures executor or a dask client.
+- `sweep`: many runs on a concurrent.futures executor or a dask client;
+- `gradient_flow(..., momentum=gamma)`: the heavy-ball flow (Appendix E), 'exact' only.
 """
 
 from .core import (FlowResult, LossHitting, ParamSeparation, PrecisionError, gradient_flow,

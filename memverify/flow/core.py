@@ -115,7 +115,7 @@ class FlowResult:
             s = ar.number(tau) - st.t
             if s > st.h:
                 s = st.h
-            return ar.to_float(_theta_at(st, s, ar))
+            return ar.to_float(_theta_at(st, s, ar, self._problem))
 
     def as_dict(self):
         """Plain data for JSON: events, status, counts, timing (not the trajectory)."""
@@ -188,7 +188,7 @@ def _check_inputs(loss, a0, w0, events, delta, method, dps, t_max, rtol, atol, m
 
 
 def gradient_flow(loss, a0, w0, events=None, delta=None, method="exact", dps=None, t_max=1e60,
-                  rtol=1e-9, atol=1e-12, max_steps=5000, dense=True, on_precision="raise"):
+                  rtol=1e-9, atol=1e-12, max_steps=5000, dense=True, on_precision="raise", momentum=None):
     """Integrate the gradient flow d theta/d tau = -grad J(theta) (eq. 21) from
     theta_0 = (a0, w0) until every event has happened or tau = t_max.
 
@@ -206,6 +206,12 @@ def gradient_flow(loss, a0, w0, events=None, delta=None, method="exact", dps=Non
     a0, w0, events, dps, t_max, rtol, atol, max_steps = _check_inputs(
         loss, a0, w0, events, delta, method, dps, t_max, rtol, atol, max_steps, on_precision)
     theta0 = list(a0) + list(w0)
+    if momentum is not None:
+        momentum = _validate.real(momentum, "momentum")
+        if momentum < 0:
+            raise ValueError(f"momentum (gamma) must be >= 0, got {momentum!r}")
+        if method != "exact":
+            raise ValueError("momentum: the heavy-ball flow is implemented for method='exact' only")
     start = time.perf_counter()
     if method == "exact":
         if dps is None:
@@ -215,10 +221,16 @@ def gradient_flow(loss, a0, w0, events=None, delta=None, method="exact", dps=Non
         problem = OffsetProblem(loss, theta0)
     else:
         problem = PlainProblem(loss, None)
+    if momentum is not None:
+        from .heavy_ball import HeavyBallProblem
+        with _workdps(dps):
+            problem = HeavyBallProblem(problem, problem.arith.number(momentum))
     try:
         with _workdps(dps):
             res = _integrate(problem, theta0, events, t_max, rtol, atol, max_steps, dense, method,
                              check_precision=(method != "exact"))
+        if momentum is not None:
+            res.method = f"{method}, heavy ball gamma={float(momentum):g}"
     except PrecisionError:
         if on_precision == "exact":
             res = gradient_flow(loss, a0, w0, events=events, method="exact", t_max=t_max, rtol=rtol,
@@ -234,7 +246,11 @@ def gradient_flow(loss, a0, w0, events=None, delta=None, method="exact", dps=Non
 def _integrate(problem, theta0, events, t_max, rtol, atol, max_steps, dense, method, check_precision):
     ar = problem.arith
     m = len(theta0) // 2
-    solver = ExpRosenbrock(problem)
+    if type(problem).__name__ == "HeavyBallProblem":
+        from .heavy_ball import HeavyBallRosenbrock
+        solver = HeavyBallRosenbrock(problem)
+    else:
+        solver = ExpRosenbrock(problem)
     y = problem.initial_state(theta0)
     th0 = ar.vector(theta0)
     J0 = problem.value(th0)
@@ -313,7 +329,7 @@ def _integrate(problem, theta0, events, t_max, rtol, atol, max_steps, dense, met
                 continue
             v = e.value(ctx, th_new)
             if v > 0:
-                s = _locate(lambda s: e.value(ctx, _theta_at(st, s, ar)),
+                s = _locate(lambda s: e.value(ctx, _theta_at(st, s, ar, problem)),
                             ar.number(0), h, prev_val[e.name], v, t, ar)
                 found_exact[e.name] = t + s
                 found[e.name] = float(t + s)
@@ -340,11 +356,11 @@ def _integrate(problem, theta0, events, t_max, rtol, atol, max_steps, dense, met
                       _dense=dense_steps, _problem=problem)
 
 
-def _theta_at(st, s, ar):
+def _theta_at(st, s, ar, problem):
     """theta at tau = st.t + s from a step's dense output (states are offsets
     from st.base for the 'fast' problem)."""
     y = st(s, ar)
-    return y if st.base is None else st.base + y
+    return problem.theta(y) if st.base is None else st.base + y[: len(st.base)]
 
 
 def _locate(f, lo, hi, flo, fhi, t0, ar):
