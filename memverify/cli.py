@@ -2,7 +2,7 @@
 derive`` prints the closed forms the symbolic core derives; ``memverify
 landscape`` lists the coincided critical affine spaces of a target; ``memverify
 approx`` measures widths of exponential sums for power-law memory; ``memverify
-figure`` draws figures."""
+flow`` integrates the gradient flow; ``memverify figure`` draws figures."""
 
 from __future__ import annotations
 
@@ -139,18 +139,79 @@ def _approx(args):
     return 0
 
 
+def _floats(text, name):
+    try:
+        return [float(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise ValueError(f"{name} must be comma-separated numbers, got {text!r}") from None
+
+
+def _flow(args):
+    import json
+
+    from .flow import flow_spec, run_spec, sweep
+
+    if args.target != "bump":
+        raise ValueError(f"--target must be 'bump' (the memory target of eq. 20), got {args.target!r}")
+    omegas = _floats(args.omega, "--omega")
+    a0, w0 = _floats(args.a0, "--a0"), _floats(args.w0, "--w0")
+    specs = [flow_spec(o, a0, w0, args.delta, astar=_floats(args.astar, "--astar"),
+                       wstar=_floats(args.wstar, "--wstar"), c0=args.c0, sigma=args.sigma,
+                       method=args.method, dps=args.dps) for o in omegas]
+
+    def progress(done, total):
+        bar = "#" * (20 * done // total)
+        print(f"\r[{bar:<20}] {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+    if len(specs) == 1:
+        results = [run_spec(specs[0])]
+    elif args.scheduler:
+        from dask.distributed import Client
+
+        with Client(args.scheduler) as client:
+            results = sweep(specs, client=client, progress=progress)
+    else:
+        results = sweep(specs, progress=progress)
+    if args.json:
+        print(json.dumps(results if len(results) > 1 else results[0], indent=2, default=str))
+    else:
+        print(f"{'omega':>10} {'tau_loss':>14} {'tau_param':>14} {'method':>7} {'dps':>4} {'steps':>6} {'seconds':>8}")
+        for r in results:
+            f = lambda x: "-" if x is None else f"{x:.8g}"  # noqa: E731
+            print(f"{r['omega']:>10.4g} {f(r['tau_loss']):>14} {f(r['tau_param']):>14} {r['method']:>7} "
+                  f"{str(r['dps']):>4} {r['steps']:>6} {r['seconds']:>8.2f}")
+    return 0 if all(r["status"] >= 0 for r in results) else 1
+
+
 def _figure_approx(out, full):
     from .figure_approx import draw
-    return draw(out, full=full)
+    return {"figure": "approx", "path": draw(out, full=full)}
 
 
-# figure name -> function(out, full) that writes the file and returns its path
-_FIGURES = {"approx": _figure_approx}
+def _figure_flow(which):
+    def draw(out, full):
+        from .claims.optimization import draw_figure
+
+        grid = {"2": (5, 10, 15, 20, 25, 30), "3": (5, 10, 15, 20, 25, 30, 35, 40)}[which] if full else None
+        return {"path": out, **draw_figure(which, out, inv_omegas=grid)}
+    return draw
+
+
+# figure name -> function(out, full) that writes the file and returns its data (a dict with "path")
+FIGURES = {"2": _figure_flow("2"), "3": _figure_flow("3"), "approx": _figure_approx}
 
 
 def _figure(args):
-    path = _FIGURES[args.name](args.out, full=args.full)
-    print(f"wrote {path}")
+    import json
+
+    data = FIGURES[args.name](args.out, args.full)
+    fits = data.get("fits", {})
+    if args.json:
+        runs = [{k: v for k, v in r.items() if k not in ("t", "loss")} for r in data.get("runs", [])]
+        print(json.dumps({**{k: v for k, v in data.items() if k != "runs"}, "runs": runs}, indent=2, default=str))
+    else:
+        print(f"wrote {data['path']}" + ("; fitted slopes against 1/omega: " if fits else "")
+              + ", ".join(f"{k} {v['slope']:.4f} +/- {v['se']:.4f}" for k, v in fits.items()))
     return 0
 
 
@@ -195,11 +256,27 @@ def build_parser():
     a.add_argument("--m-max", type=int, default=4096, help="largest width tried on the Appendix B route")
     a.add_argument("--json", action="store_true", help="print the widths and the sums as JSON")
     a.set_defaults(func=_approx)
-    f = sub.add_parser("figure", help="draw a figure with matplotlib")
-    f.add_argument("name", choices=sorted(_FIGURES))
-    f.add_argument("--out", required=True, help="output file (png, pdf, svg)")
-    f.add_argument("--full", action="store_true", help="the whole omega grid (minutes) instead of a quick subset")
-    f.set_defaults(func=_figure)
+    f = sub.add_parser("flow", help="integrate the gradient flow; hitting times tau_loss, tau_param")
+    f.add_argument("--target", default="bump", help="bump: a* e^{-w* t} + c0 e^{-(t-1/omega)^2/(2 sigma^2)}")
+    f.add_argument("--astar", default="1", help="comma-separated a*_j")
+    f.add_argument("--wstar", default="1", help="comma-separated w*_j")
+    f.add_argument("--c0", type=float, default=1.0)
+    f.add_argument("--sigma", type=float, default=1.0)
+    f.add_argument("--omega", required=True, help="omega, or several comma-separated (a sweep)")
+    f.add_argument("--a0", required=True, help="comma-separated initial a")
+    f.add_argument("--w0", required=True, help="comma-separated initial w")
+    f.add_argument("--delta", type=float, required=True)
+    f.add_argument("--method", choices=("exact", "fast", "naive"), default="fast")
+    f.add_argument("--dps", type=int, help="digits for --method exact (default: chosen from omega and w0)")
+    f.add_argument("--scheduler", help="dask scheduler address for a sweep (default: local processes)")
+    f.add_argument("--json", action="store_true")
+    f.set_defaults(func=_flow)
+    g = sub.add_parser("figure", help="draw a figure (matplotlib): the paper's Figures 2 and 3, or approx")
+    g.add_argument("name", choices=sorted(FIGURES))
+    g.add_argument("--out", required=True, help="output file (png, pdf, svg)")
+    g.add_argument("--full", action="store_true", help="the larger omega grid (minutes) instead of a quick one")
+    g.add_argument("--json", action="store_true", help="print the figure's data as JSON")
+    g.set_defaults(func=_figure)
     return p
 
 

@@ -1,0 +1,25 @@
+"""Gradient-flow engine: d theta/d tau = -grad J(theta) (eq. 21) over times up to
+e^{c/omega}, with the hitting times of Theorem C.1 as events.
+
+- `gradient_flow(loss, a0, w0, delta=..., method='exact'|'fast')` -> `FlowResult`;
+- events `LossHitting(delta)` (eqs. 22, 105) and `ParamSeparation(delta)` (eq. 104);
+- `PrecisionError`: float64 cannot resolve the gradient (method='fast');
+- `linearised_flow`: the prediction of eqs. 109-113 and its hitting times;
+- `manifold_point`: initialisations on M* (Definition C.1);
+- `sweep`: many runs on a concurrent.futures executor or a dask client;
+- `gradient_flow(..., momentum=gamma)`: the heavy-ball flow (Appendix E), 'exact' only.
+"""
+
+from .core import (FlowResult, LossHitting, ParamSeparation, PrecisionError, gradient_flow,
+                   hitting_events)
+
+__all__ = ["FlowResult", "LossHitting", "ParamSeparation", "PrecisionError", "gradient_flow",
+           "hitting_events"]
+
+from .linearised import LinearisedFlow, linearised_flow, manifold_point  # noqa: E402
+
+__all__ += ["LinearisedFlow", "linearised_flow", "manifold_point"]
+
+from .sweep import flow_spec, run_spec, sweep  # noqa: E402
+
+__all__ += ["flow_spec", "run_spec", "sweep"]

@@ -1,0 +1,156 @@
+"""Vectors, symmetric eigendecompositions and the phi functions of exponential
+integrators, for float64 (numpy) and mpmath numbers (numpy object arrays):
+one code path for the integrator, the kind of number a parameter."""
+
+from __future__ import annotations
+
+import math
+
+import flint
+import mpmath
+import numpy as np
+
+from ..backends import to_arb
+
+EPS = float(np.finfo(float).eps)
+
+
+class Arith:
+    """Arithmetic of one number kind: ``Arith()`` float64, ``Arith(dps)`` mpmath."""
+
+    def __init__(self, dps=None):
+        self.dps = dps
+        self.kind = "float" if dps is None else "mp"
+
+    # conversion -----------------------------------------------------------
+    def number(self, x):
+        return float(x) if self.kind == "float" else mpmath.mpf(x)
+
+    def vector(self, xs):
+        if self.kind == "float":
+            return np.array([float(x) for x in xs], dtype=float)
+        out = np.empty(len(xs), dtype=object)
+        for i, x in enumerate(xs):
+            out[i] = mpmath.mpf(x)
+        return out
+
+    def matrix(self, rows):
+        if self.kind == "float":
+            return np.array(rows, dtype=float)
+        return np.array([[mpmath.mpf(x) for x in row] for row in rows], dtype=object)
+
+    def to_float(self, x):
+        return np.array([float(v) for v in np.ravel(x)], dtype=float).reshape(np.shape(x))
+
+    # linear algebra ---------------------------------------------------------
+    def norm2(self, x):
+        if self.kind == "float":
+            return float(np.linalg.norm(x))
+        return mpmath.sqrt(mpmath.fsum(v * v for v in x))
+
+    def norm_inf(self, x):
+        if self.kind == "float":
+            return float(np.max(np.abs(x))) if len(x) else 0.0
+        return max((abs(v) for v in x), default=mpmath.mpf(0))
+
+    def eigh(self, H, h=None):
+        """Eigenvalues (ascending) and orthonormal eigenvectors (columns) of a symmetric H.
+
+        float64: LAPACK, whose eigenvalues carry an absolute error ~ eps ||H||; when
+        a step h makes that error matter (h eps ||H|| > 1e-8: near a plateau the
+        small eigenvalues are e^{-c/omega}, far below eps ||H||), the float64
+        entries of H (each accurate to a few ulps) are decomposed again with arb
+        at enough digits.  mpmath: arb at the working precision."""
+        if self.kind == "float":
+            lam, Q = np.linalg.eigh(H)
+            normH = float(np.max(np.abs(lam))) if len(lam) else 0.0
+            if h is None or not h * EPS * max(normH, 1e-300) > 1e-8:
+                return lam, Q
+            dps = 25 + math.ceil(math.log10(h * normH))
+            lam, Q = _eigh_arb([[flint.arb(float(x)) for x in row] for row in H], dps)
+            return (np.array([float(x) for x in lam]),
+                    np.array([[float(x) for x in row] for row in Q]))
+        lam, Q = _eigh_arb([[to_arb(x) for x in row] for row in H], mpmath.mp.dps + 5)
+        return (np.array([+x for x in lam], dtype=object),
+                np.array([[+x for x in row] for row in Q], dtype=object))
+
+    def exp(self, x):
+        if self.kind == "float":
+            with np.errstate(over="ignore"):
+                return np.exp(x)
+        return np.array([mpmath.exp(v) for v in x], dtype=object)
+
+    def phi(self, k, z):
+        """phi_k(z) = sum_j z^j/(j+k)! elementwise (phi_0 = exp, phi_1 = (e^z - 1)/z, ...);
+        inf where it overflows float64."""
+        if self.kind == "float":
+            return _phi_float(k, np.asarray(z, dtype=float))
+        return np.array([_phi_mp(k, v) for v in z], dtype=object)
+
+
+def _phi_float(k, z):
+    out = np.empty_like(z)
+    small = np.abs(z) < 0.5
+    zs = z[small]
+    # series: 0.5^j / j! < 1e-18 for j >= 15
+    acc = np.zeros_like(zs)
+    term = np.full_like(zs, 1.0 / math.factorial(k))
+    for j in range(22):
+        acc += term
+        term = term * zs / (j + k + 1)
+    out[small] = acc
+    zb = z[~small]
+    with np.errstate(over="ignore", invalid="ignore"):
+        val = np.exp(zb)
+        # phi_k(z) = (e^z - sum_{j<k} z^j/j!) / z^k
+        for j in range(k):
+            val = val - zb**j / math.factorial(j)
+        val = val / zb**k
+    val[~np.isfinite(val)] = np.inf
+    out[~small] = val
+    return out
+
+
+def _phi_mp(k, z):
+    if abs(z) < 0.5:
+        eps = mpmath.mpf(2) ** (-mpmath.mp.prec - 10)
+        acc, term, j = mpmath.mpf(0), mpmath.mpf(1) / mpmath.factorial(k), 0
+        while abs(term) > eps * abs(acc) or j < 2:
+            acc += term
+            term = term * z / (j + k + 1)
+            j += 1
+        return acc
+    val = mpmath.exp(z)
+    for j in range(k):
+        val -= z**j / mpmath.factorial(j)
+    return val / z**k
+
+
+def _eigh_arb(rows, dps):
+    """Eigenpairs of a real symmetric matrix (rows of arb balls) at `dps`
+    digits with arb's approximate eigensolver (C, fast): eigenvalues ascending
+    as mpf, eigenvectors (columns) orthonormalised by Gram-Schmidt in mpmath
+    (the solver does not make a basis of a repeated eigenvalue orthogonal)."""
+    old = flint.ctx.prec
+    flint.ctx.dps = dps
+    n = len(rows)
+    try:
+        E, R = flint.acb_mat(flint.arb_mat(rows)).eig(right=True, algorithm="approx")
+        with mpmath.workdps(dps):
+            conv = lambda x: mpmath.mpf(x.mid().str(dps + 5, radius=False))  # noqa: E731
+            lam = [conv(E[i].real) for i in range(n)]
+            cols = [[conv(R[i, j].real) for i in range(n)] for j in range(n)]
+            order = sorted(range(n), key=lambda i: lam[i])
+            lam = [lam[i] for i in order]
+            basis = []
+            for j in order:
+                v = cols[j]
+                for b in basis:
+                    c = mpmath.fsum(x * y for x, y in zip(v, b))
+                    v = [x - c * y for x, y in zip(v, b)]
+                nrm = mpmath.sqrt(mpmath.fsum(x * x for x in v))
+                basis.append([x / nrm for x in v])
+            Q = [[basis[j][i] for j in range(n)] for i in range(n)]
+        return lam, Q
+    finally:
+        flint.ctx.prec = old

@@ -1,0 +1,388 @@
+"""`gradient_flow`: the driver that owns the loop, the step-size control and the
+events, and returns a plain `FlowResult` (like scipy.integrate.solve_ivp)."""
+
+from __future__ import annotations
+
+import bisect
+import time
+from dataclasses import dataclass, field
+
+import mpmath
+import numpy as np
+
+from .. import _validate
+from ..loss import Loss
+from .integrator import ExpRosenbrock, StepRejected
+from .problems import OffsetProblem, PlainProblem, auto_dps
+
+METHODS = ("exact", "fast", "naive")
+
+
+class PrecisionError(ArithmeticError):
+    """float64 cannot resolve the gradient well enough to trust the flow's time
+    (the rounding error of grad J would move the state more than the integrator's
+    tolerance): use method='exact' (or on_precision='exact')."""
+
+
+# ---------------------------------------------------------------------------
+# events
+
+
+class _Event:
+    name = ""
+
+    def __init__(self, delta):
+        self.delta = _validate.positive(delta, "delta")
+
+    def __repr__(self):
+        return f"{type(self).__name__}(delta={self.delta})"
+
+
+class LossHitting(_Event):
+    """tau_loss = inf{tau : |J(theta(tau)) - J(theta_0)| > delta}  (eqs. 22, 105)."""
+
+    name = "tau_loss"
+
+    def value(self, ctx, theta):
+        return abs(ctx.problem.value(theta) - ctx.J0) - ctx.number(self.delta)
+
+
+class ParamSeparation(_Event):
+    """tau_param = inf{tau : ||theta(tau) - theta_0||_2 > delta}  (eq. 104)."""
+
+    name = "tau_param"
+
+    def value(self, ctx, theta):
+        return ctx.arith.norm2(theta - ctx.theta0) - ctx.number(self.delta)
+
+
+def hitting_events(delta):
+    """Both events of Theorem C.1 for one gap delta: (LossHitting, ParamSeparation)."""
+    return (LossHitting(delta), ParamSeparation(delta))
+
+
+# ---------------------------------------------------------------------------
+# result
+
+
+@dataclass
+class FlowResult:
+    """The outcome of `gradient_flow`.
+
+    t: times of the accepted steps (floats), shape (n,); y: theta = (a, w) at
+    those times, shape (n, 2m), float64 (`y_exact` keeps the mpmath numbers of
+    the 'exact' method); loss: J along them; t_events: {'tau_loss': time or
+    None, 'tau_param': ...}; status: 1 all events found, 0 reached t_max,
+    -1 failed (reason in message); steps: accepted steps; rejected: rejected
+    attempts; dps: digits used (None for float64); seconds: wall time.
+    `sol(tau)` evaluates the dense trajectory (theta at any tau in [0, t[-1]]).
+    """
+
+    t: np.ndarray
+    y: np.ndarray
+    loss: np.ndarray
+    t_events: dict
+    status: int
+    message: str
+    method: str
+    steps: int
+    rejected: int
+    dps: object
+    seconds: float
+    rtol: float
+    atol: float
+    y_exact: list = field(default_factory=list, repr=False)
+    t_events_exact: dict = field(default_factory=dict, repr=False)
+    _dense: list = field(default_factory=list, repr=False)
+    _problem: object = field(default=None, repr=False)
+
+    @property
+    def success(self):
+        return self.status >= 0
+
+    def sol(self, tau):
+        """theta(tau) from the dense output (float64 array of shape (2m,))."""
+        tau = _validate.real(tau, "tau")
+        if not self._dense:
+            raise ValueError("no dense output: run gradient_flow(..., dense=True)")
+        if tau < 0 or tau > self.t[-1]:
+            raise ValueError(f"tau must be in [0, {self.t[-1]}], got {tau!r}")
+        starts = [float(s.t) for s in self._dense]
+        i = max(0, bisect.bisect_right(starts, float(tau)) - 1)
+        st = self._dense[i]
+        ar = self._problem.arith
+        with _workdps(self.dps):
+            s = ar.number(tau) - st.t
+            if s > st.h:
+                s = st.h
+            return ar.to_float(_theta_at(st, s, ar, self._problem))
+
+    def as_dict(self):
+        """Plain data for JSON: events, status, counts, timing (not the trajectory)."""
+        return {"tau_loss": self.t_events.get("tau_loss"), "tau_param": self.t_events.get("tau_param"),
+                "method": self.method, "dps": self.dps, "steps": self.steps, "rejected": self.rejected,
+                "seconds": round(self.seconds, 4), "status": self.status, "message": self.message,
+                "t_final": float(self.t[-1]), "loss_initial": float(self.loss[0]),
+                "loss_final": float(self.loss[-1]), "rtol": self.rtol, "atol": self.atol}
+
+
+class _workdps:
+    def __init__(self, dps):
+        self.dps = dps
+
+    def __enter__(self):
+        if self.dps is not None:
+            self._ctx = mpmath.workdps(self.dps)
+            self._ctx.__enter__()
+
+    def __exit__(self, *exc):
+        if self.dps is not None:
+            self._ctx.__exit__(*exc)
+
+
+class _Context:
+    def __init__(self, problem, theta0, J0):
+        self.problem = problem
+        self.arith = problem.arith
+        self.theta0 = theta0
+        self.J0 = J0
+
+    def number(self, x):
+        return self.arith.number(x)
+
+
+# ---------------------------------------------------------------------------
+# the driver
+
+
+def _check_inputs(loss, a0, w0, events, delta, method, dps, t_max, rtol, atol, max_steps, on_precision):
+    if not isinstance(loss, Loss):
+        raise TypeError(f"loss must be a memverify.Loss, got {type(loss).__name__}")
+    a0 = _validate.vector(a0, "a0", length=loss.m)
+    w0 = _validate.vector(w0, "w0", length=loss.m, positive_entries=True)
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    if dps is not None:
+        dps = _validate.integer(dps, "dps", minimum=15)
+        if method != "exact":
+            raise ValueError(f"dps applies to method='exact' only, got dps={dps} with method={method!r}")
+    if events is None:
+        events = hitting_events(delta) if delta is not None else ()
+    elif delta is not None:
+        raise ValueError("give either events or delta, not both")
+    if isinstance(events, _Event):
+        events = (events,)
+    events = tuple(events)
+    for e in events:
+        if not isinstance(e, _Event):
+            raise TypeError(f"events must be LossHitting / ParamSeparation objects, got {type(e).__name__}")
+    if len({e.name for e in events}) != len(events):
+        raise ValueError("events: at most one event of each kind")
+    t_max = _validate.positive(t_max, "t_max")
+    rtol = _validate.positive(rtol, "rtol")
+    atol = _validate.positive(atol, "atol")
+    max_steps = _validate.integer(max_steps, "max_steps", minimum=1)
+    if on_precision not in ("raise", "exact"):
+        raise ValueError(f"on_precision must be 'raise' or 'exact', got {on_precision!r}")
+    return a0, w0, events, dps, t_max, rtol, atol, max_steps
+
+
+def gradient_flow(loss, a0, w0, events=None, delta=None, method="exact", dps=None, t_max=1e60,
+                  rtol=1e-9, atol=1e-12, max_steps=5000, dense=True, on_precision="raise", momentum=None):
+    """Integrate the gradient flow d theta/d tau = -grad J(theta) (eq. 21) from
+    theta_0 = (a0, w0) until every event has happened or tau = t_max.
+
+    loss: a `Loss` (target and width m).  events: LossHitting / ParamSeparation
+    objects, or `delta=` for both with the same gap.  method: 'exact' (mpmath at
+    `dps` digits, chosen from the target and theta_0 when None), 'fast'
+    (float64 in the cancellation-free offset form), or 'naive' (float64 on the
+    plain formulas, for comparison).  Both float64 methods bound the rounding
+    error of the gradient at every step and raise PrecisionError where it could
+    move the state by more than the tolerance (or rerun with 'exact' when
+    on_precision='exact'): never a silently wrong time.  rtol, atol: local error per step,
+    ||err||_inf <= atol + rtol max(||theta - theta_0||_inf, tau ||grad J||_inf) (the
+    second: an error along the path is a shift in time, relative to tau).  Returns a `FlowResult`.
+    """
+    a0, w0, events, dps, t_max, rtol, atol, max_steps = _check_inputs(
+        loss, a0, w0, events, delta, method, dps, t_max, rtol, atol, max_steps, on_precision)
+    theta0 = list(a0) + list(w0)
+    if momentum is not None:
+        momentum = _validate.real(momentum, "momentum")
+        if momentum < 0:
+            raise ValueError(f"momentum (gamma) must be >= 0, got {momentum!r}")
+        if method != "exact":
+            raise ValueError("momentum: the heavy-ball flow is implemented for method='exact' only")
+    start = time.perf_counter()
+    if method == "exact":
+        if dps is None:
+            dps = auto_dps(loss, theta0)
+        problem = PlainProblem(loss, dps)
+    elif method == "fast":
+        problem = OffsetProblem(loss, theta0)
+    else:
+        problem = PlainProblem(loss, None)
+    if momentum is not None:
+        from .heavy_ball import HeavyBallProblem
+        with _workdps(dps):
+            problem = HeavyBallProblem(problem, problem.arith.number(momentum))
+    try:
+        with _workdps(dps):
+            res = _integrate(problem, theta0, events, t_max, rtol, atol, max_steps, dense, method,
+                             check_precision=(method != "exact"))
+        if momentum is not None:
+            res.method = f"{method}, heavy ball gamma={float(momentum):g}"
+    except PrecisionError:
+        if on_precision == "exact":
+            res = gradient_flow(loss, a0, w0, events=events, method="exact", t_max=t_max, rtol=rtol,
+                                atol=atol, max_steps=max_steps, dense=dense)
+            res.message = "float64 could not resolve the gradient; escalated to 'exact'. " + res.message
+            res.seconds = time.perf_counter() - start
+            return res
+        raise
+    res.seconds = time.perf_counter() - start
+    return res
+
+
+def _integrate(problem, theta0, events, t_max, rtol, atol, max_steps, dense, method, check_precision):
+    ar = problem.arith
+    m = len(theta0) // 2
+    if type(problem).__name__ == "HeavyBallProblem":
+        from .heavy_ball import HeavyBallRosenbrock
+        solver = HeavyBallRosenbrock(problem)
+    else:
+        solver = ExpRosenbrock(problem)
+    y = problem.initial_state(theta0)
+    th0 = ar.vector(theta0)
+    J0 = problem.value(th0)
+    ctx = _Context(problem, th0, J0)
+    t = ar.number(0)
+    t_max_n = ar.number(t_max)
+    ts, ys, losses, dense_steps = [0.0], [ar.to_float(th0)], [float(J0)], []
+    ys_exact = [th0] if ar.kind == "mp" else []
+    found = {e.name: None for e in events}
+    found_exact = {}
+    prev_val = {e.name: e.value(ctx, th0) for e in events}
+    for e in events:
+        if prev_val[e.name] > 0:
+            raise ValueError(f"{e!r} is already exceeded at theta_0")
+    lin = solver.linearise(y)
+    lam = lin[3]
+    h = ar.number(1e-2) / max(ar.norm_inf(lam), ar.number(1e-12))
+    steps = rejected = streak = 0
+    status, message = 0, f"reached t_max = {t_max:g}"
+    while True:
+        if steps >= max_steps:
+            status, message = -1, f"max_steps = {steps} reached at tau = {float(t):.6g}"
+            break
+        if t + h > t_max_n:
+            h = t_max_n - t
+        try:
+            y_new, err, st, round_err = solver.step(t, y, h, lin)
+            th_new = problem.theta(y_new)
+            if not all(x > 0 for x in th_new[m:]):
+                raise StepRejected("a rate w_i left (0, inf)")
+            # error per step relative to how far theta has moved, or to how far it
+            # moves in a time rtol * tau at the current speed (an error along the
+            # path is a time shift; after a long plateau the escape is fast)
+            # (capped at 1: never more than rtol on an O(1) state)
+            scale = ar.number(atol) + ar.number(rtol) * max(ar.norm_inf(th_new - th0),
+                                                            min((t + h) * ar.norm_inf(lin[0]), 1))
+            err_norm = ar.norm_inf(err) / scale
+            if not err_norm < ar.number(1e300):
+                raise StepRejected("non-finite error estimate")
+        except StepRejected as exc:
+            rejected += 1
+            streak += 1
+            h = h / 4
+            if streak > 60:
+                status, message = -1, f"no acceptable step at tau = {float(t):.6g}: {exc}"
+                break
+            continue
+        if err_norm > 1:
+            rejected += 1
+            streak += 1
+            if streak > 60:
+                status, message = -1, f"step size underflow at tau = {float(t):.6g}"
+                break
+            h = h * max(ar.number(0.2), ar.number(0.9) * err_norm ** (-ar.number(1) / 3))
+            continue
+        # the gradient's rounding error must not move the state by more than the
+        # tolerance, or by more than 1e-6 of the step's own motion, in any
+        # eigendirection of H_n (a relative error of 1e-6 in the motion there)
+        if check_precision and round_err is not None:
+            reach, moved = round_err
+            bad = [i for i in range(len(reach)) if reach[i] > max(scale, ar.number(1e-6) * moved[i])]
+            if bad:
+                i = max(bad, key=lambda j: reach[j])
+                raise PrecisionError(
+                    f"float64 cannot resolve grad J at tau = {float(t):.4g}: along an eigenvector of the "
+                    f"Hessian (eigenvalue {float(lin[3][i]):.3g}) its rounding error could move the state by "
+                    f"{float(reach[i]):.2e} in a step of {float(h):.3g}, against a motion of "
+                    f"{float(moved[i]):.2e} and a tolerance of {float(scale):.2e}; use method='exact'")
+        # accepted
+        steps += 1
+        streak = 0
+        t_new = t + h
+        st.base = getattr(problem, "theta_ref", None)
+        for e in events:
+            if found[e.name] is not None:
+                continue
+            v = e.value(ctx, th_new)
+            if v > 0:
+                s = _locate(lambda s: e.value(ctx, _theta_at(st, s, ar, problem)),
+                            ar.number(0), h, prev_val[e.name], v, t, ar)
+                found_exact[e.name] = t + s
+                found[e.name] = float(t + s)
+            prev_val[e.name] = v
+        t, y = t_new, problem.rebase(y_new)
+        ts.append(float(t))
+        ys.append(ar.to_float(th_new))
+        if ar.kind == "mp":
+            ys_exact.append(th_new)
+        losses.append(float(problem.value(th_new)))
+        if dense:
+            dense_steps.append(st)
+        if events and all(v is not None for v in found.values()):
+            status, message = 1, "all events found"
+            break
+        if t >= t_max_n:
+            break
+        fac = ar.number(10) if err_norm == 0 else min(ar.number(10), ar.number(0.9) * err_norm ** (-ar.number(1) / 3))
+        h = h * max(fac, ar.number(0.2))
+        lin = solver.linearise(y, h)
+    return FlowResult(t=np.array(ts), y=np.array(ys), loss=np.array(losses), t_events=found, status=status,
+                      message=message, method=method, steps=steps, rejected=rejected, dps=problem.dps,
+                      seconds=0.0, rtol=rtol, atol=atol, y_exact=ys_exact, t_events_exact=found_exact,
+                      _dense=dense_steps, _problem=problem)
+
+
+def _theta_at(st, s, ar, problem):
+    """theta at tau = st.t + s from a step's dense output (states are offsets
+    from st.base for the 'fast' problem)."""
+    y = st(s, ar)
+    return problem.theta(y) if st.base is None else st.base + y[: len(st.base)]
+
+
+def _locate(f, lo, hi, flo, fhi, t0, ar):
+    """The root of f on [lo, hi] (f(lo) <= 0 < f(hi)) by the Illinois method,
+    to a relative time accuracy of about 1e-14 (float) or 10^-(dps-5) (mpmath)."""
+    tol_rel = ar.number(1e-14) if ar.kind == "float" else ar.number(10) ** (-(ar.dps - 5))
+    side = 0
+    for _ in range(200):
+        if hi - lo <= tol_rel * (t0 + hi):
+            break
+        x = hi - fhi * (hi - lo) / (fhi - flo) if fhi != flo else (lo + hi) / 2
+        if not (lo < x < hi):
+            x = (lo + hi) / 2
+        fx = f(x)
+        if fx > 0:
+            hi, fhi = x, fx
+            if side == 1:
+                flo = flo / 2
+            side = 1
+        else:
+            lo, flo = x, fx
+            if side == -1:
+                fhi = fhi / 2
+            side = -1
+    return hi

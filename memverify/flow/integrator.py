@@ -1,0 +1,118 @@
+"""An exponential Rosenbrock integrator for the gradient flow d theta/d tau = -grad J(theta).
+
+The scheme is exprb43 (Hochbruck, Ostermann and Schweitzer, SIAM J. Numer. Anal.
+47 (2009); Hochbruck and Ostermann, Acta Numerica 19 (2010)), linearised at each
+step with the exact Hessian H_n = Hess J(theta_n), F = -grad J, N(x) = F(x) + H_n x:
+
+    U2          = theta_n + (h/2) phi_1(-h H_n / 2) F_n
+    U3          = theta_n + h phi_1(-h H_n) (F_n + D2)
+    theta_{n+1} = theta_n + h phi_1(-h H_n) F_n + h (16 phi_3 - 48 phi_4)(-h H_n) D2
+                          + h (-2 phi_3 + 12 phi_4)(-h H_n) D3                     (order 4)
+
+with D_i = N(U_i) - N(theta_n); the embedded third-order solution drops the
+phi_4 terms, so 12 h phi_4(-h H_n)(D3 - 4 D2) estimates the local error.  The
+phi functions act through the eigendecomposition of the symmetric H_n.  The
+scheme is exact for quadratic J: where the flow is nearly linear the steps grow
+geometrically.  The dense output interpolates the remainder N along the step by
+the cubic alpha s^2 + beta s^3 through D2 (s = h/2) and D3 (s = h):
+
+    theta(tau_n + s) = theta_n + s phi_1(-s H_n) F_n + 2 s (s/h)^2 phi_3(-s H_n) (8 D2 - D3)
+                                + 12 s (s/h)^3 phi_4(-s H_n) (D3 - 4 D2)
+
+which is the step itself at s = h.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+class StepRejected(Exception):
+    """A step could not be taken (a parameter left the domain, or overflow)."""
+
+
+@dataclass
+class Step:
+    """One accepted step: enough to evaluate the dense output on [t, t + h]."""
+
+    t: object
+    h: object
+    y: object         # state at t
+    lam: object       # eigenvalues of H_n
+    Q: object         # eigenvectors (columns)
+    Fq: object        # Q^T F_n
+    A: object         # Q^T (8 D2 - D3)
+    B: object         # Q^T (D3 - 4 D2)
+    base: object = None  # theta = base + state (offset states), or None (state is theta)
+
+    def __call__(self, s, arith):
+        """State at t + s, 0 <= s <= h."""
+        z = -s * self.lam
+        r = s / self.h
+        inc = (s * arith.phi(1, z) * self.Fq + 2 * s * r * r * arith.phi(3, z) * self.A
+               + 12 * s * r * r * r * arith.phi(4, z) * self.B)
+        return self.y + self.Q.dot(inc)
+
+
+class ExpRosenbrock:
+    """Steps of exprb43 for a problem with gradient(y) -> (g, rounding-error
+    bound or None) and hessian(y), in the problem's arithmetic."""
+
+    order = 3  # of the embedded solution: the error estimate is O(h^4)
+
+    def __init__(self, problem):
+        self.problem = problem
+        self.arith = problem.arith
+
+    def linearise(self, y, h=None):
+        """(g, error bound, H, eigenvalues, eigenvectors) at y, for a step of about h."""
+        g, gerr = self.problem.gradient(y)
+        H = self.problem.hessian(y)
+        lam, Q = self.arith.eigh(H, h)
+        return g, gerr, H, lam, Q
+
+    def _grad(self, y):
+        try:
+            return self.problem.gradient(y)
+        except (ValueError, OverflowError) as exc:
+            raise StepRejected(str(exc)) from None
+
+    def step(self, t, y, h, lin):
+        """Attempt a step of length h from (t, y) with the linearisation `lin`.
+        Returns (y_new, error vector, Step, round_err): round_err is None in
+        exact arithmetic, else (how far the gradient's rounding error can move
+        the state, how far the step moves it), per eigendirection of H_n."""
+        ar = self.arith
+        g, gerr, H, lam, Q = lin
+        Fq = -Q.T.dot(g)
+        z = -h * lam
+        p1, p3, p4 = ar.phi(1, z), ar.phi(3, z), ar.phi(4, z)
+        p1h = ar.phi(1, z / 2)
+        if ar.kind == "float" and not all(np.all(np.isfinite(p)) for p in (p1, p3, p4, p1h)):
+            raise StepRejected("overflow in phi(-h H)")
+        U2 = y + Q.dot((h / 2) * p1h * Fq)
+        g2, g2err = self._grad(U2)
+        D2 = -(g2 - g) + H.dot(U2 - y)
+        D2q = Q.T.dot(D2)
+        U3 = y + Q.dot(h * p1 * (Fq + D2q))
+        g3, g3err = self._grad(U3)
+        D3 = -(g3 - g) + H.dot(U3 - y)
+        D3q = Q.T.dot(D3)
+        A = 8 * D2q - D3q
+        B = D3q - 4 * D2q
+        y_new = y + Q.dot(h * p1 * Fq + 2 * h * p3 * A + 12 * h * p4 * B)
+        err = Q.dot(12 * h * p4 * B)
+        round_err = None
+        if gerr is not None:
+            # direction by direction of H_n's eigenbasis: how far a gradient error
+            # within the stages' bounds can move the state in this step, against how
+            # far the step moves it there (stiff directions damp an error, slow ones
+            # carry it, unstable ones amplify it exactly as much as the motion itself)
+            Qa = abs(Q)
+            e = Qa.T.dot(gerr + g2err + g3err)
+            reach = h * abs(p1) * e
+            moved = h * abs(p1) * abs(Fq)
+            round_err = (reach, moved)
+        return y_new, err, Step(t, h, y, lam, Q, Fq, A, B), round_err

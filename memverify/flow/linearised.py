@@ -1,0 +1,103 @@
+"""The linearised flow of the proof of Theorem C.1 (eqs. 109-113) and
+initialisations on the manifold M* (Definition C.1)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mpmath
+
+from .. import _validate
+from ..loss import Loss
+from ._arith import Arith
+from .problems import auto_dps
+
+
+def manifold_point(astar, wstar, m, extra_w, extra_a=None):
+    """A point of M* (Definition C.1) for the exponential part sum_j a*_j e^{-w*_j t}:
+    components 1..m* are (a*_j, w*_j); the other m - m* have rates `extra_w`
+    (distinct from the w*_j) and amplitudes `extra_a` (default 0, which puts
+    the point on M*; non-zero values put it near M*).  Returns (a0, w0) lists."""
+    astar = _validate.vector(astar, "astar")
+    wstar = _validate.vector(wstar, "wstar", length=len(astar), positive_entries=True, distinct=True)
+    m = _validate.integer(m, "m", minimum=len(astar) + 1)
+    k = m - len(astar)
+    extra_w = _validate.vector(extra_w, "extra_w", length=k, positive_entries=True)
+    extra_a = (0.0,) * k if extra_a is None else _validate.vector(extra_a, "extra_a", length=k)
+    if set(extra_w) & set(wstar):
+        raise ValueError("extra_w must differ from the rates wstar (else the point is in another M*_P)")
+    return list(astar) + list(extra_a), list(wstar) + list(extra_w)
+
+
+@dataclass
+class LinearisedFlow:
+    """theta(tau) ~ theta_0 - int_0^tau e^{-H_0 s} ds g_0 (eq. 109) and its hitting times.
+
+    g0_norm: ||g_0||_2; eigenvalues: of H_0, ascending (lambda_2m first);
+    tau_param: time at which ||theta(tau) - theta_0|| = delta (eq. 110);
+    tau_loss: time at which the quadratic model of J changes by delta;
+    tau_bound: min(delta / ||g_0||, ln(1 + delta) / |lambda_2m|) (eq. 113; for
+    lambda_2m >= 0 the second term is omitted)."""
+
+    delta: float
+    g0_norm: float
+    eigenvalues: list
+    tau_param: float
+    tau_loss: float
+    tau_bound: float
+    dps: int
+
+
+def linearised_flow(loss, a0, w0, delta, dps=None):
+    """The linearised prediction of eqs. 109-113 at theta_0 = (a0, w0), computed
+    at mpmath precision `dps` (default: as gradient_flow's 'exact')."""
+    if not isinstance(loss, Loss):
+        raise TypeError(f"loss must be a memverify.Loss, got {type(loss).__name__}")
+    a0 = _validate.vector(a0, "a0", length=loss.m)
+    w0 = _validate.vector(w0, "w0", length=loss.m, positive_entries=True)
+    delta = float(_validate.positive(delta, "delta"))
+    theta0 = list(a0) + list(w0)
+    dps = auto_dps(loss, theta0) if dps is None else _validate.integer(dps, "dps", minimum=15)
+    ar = Arith(dps)
+    with mpmath.workdps(dps):
+        g = loss.gradient(a0, w0, dps=dps)
+        H = loss.hessian(a0, w0, dps=dps)
+        lam, Q = ar.eigh(H)
+        gq = Q.T.dot(g)
+
+        def disp(tau):  # ||int_0^tau e^{-H s} ds g0||, increasing in tau
+            return ar.norm2(tau * ar.phi(1, -tau * lam) * gq)
+
+        def dloss(tau):  # g.D + D.H.D/2 with D = -int e^{-Hs} ds g, in the eigenbasis
+            c = tau * ar.phi(1, -tau * lam)
+            return abs(mpmath.fsum(-(gi**2) * ci + li * (ci * gi) ** 2 / 2 for gi, ci, li in zip(gq, c, lam)))
+
+        d = mpmath.mpf(delta)
+        tau_param = _first_crossing(lambda x: disp(x) - d)
+        tau_loss = _first_crossing(lambda x: dloss(x) - d)
+        gn = ar.norm2(g)
+        bound = d / gn if gn > 0 else mpmath.inf
+        if lam[0] < 0:
+            bound = min(bound, mpmath.log(1 + d) / abs(lam[0]))
+        return LinearisedFlow(delta, float(gn), [float(x) for x in lam], float(tau_param), float(tau_loss),
+                              float(bound), dps)
+
+
+def _first_crossing(f, lo=mpmath.mpf("1e-6"), hi_max=mpmath.mpf("1e300")):
+    """The first tau with f(tau) > 0, scanning tau by factors of 2 and bisecting in log tau."""
+    if f(lo) > 0:
+        return lo
+    hi = lo
+    while f(hi) <= 0:
+        lo, hi = hi, hi * 2
+        if hi > hi_max:
+            return mpmath.inf
+    for _ in range(200):
+        mid = mpmath.sqrt(lo * hi)
+        if f(mid) > 0:
+            hi = mid
+        else:
+            lo = mid
+        if hi / lo - 1 < mpmath.mpf(10) ** (-14):
+            break
+    return hi

@@ -1,0 +1,69 @@
+"""Many flows at once: on any concurrent.futures executor (local processes by
+default) or a dask.distributed Client, unchanged."""
+
+from __future__ import annotations
+
+import concurrent.futures
+
+from .. import _validate
+from ..loss import Loss
+from ..targets import ExpSum, MemoryBump
+from .core import gradient_flow
+
+
+def flow_spec(omega, a0, w0, delta, astar=(1.0,), wstar=(1.0,), c0=1.0, sigma=1.0, method="fast", dps=None):
+    """A plain dict describing one run: the memory target of eq. 20 (Gaussian
+    template), the initial point, the gap delta and the method."""
+    _validate.positive(omega, "omega")
+    return {"omega": float(omega), "a0": [float(x) for x in a0], "w0": [float(x) for x in w0],
+            "delta": float(delta), "astar": [float(x) for x in astar], "wstar": [float(x) for x in wstar],
+            "c0": float(c0), "sigma": float(sigma), "method": method, "dps": dps}
+
+
+def run_spec(spec):
+    """Run one spec (a module-level function, so process pools and dask can ship it):
+    the result's as_dict() plus the spec."""
+    target = MemoryBump(ExpSum(spec["astar"], spec["wstar"]), omega=spec["omega"], c0=spec["c0"],
+                        sigma=spec["sigma"])
+    loss = Loss(target, len(spec["a0"]))
+    r = gradient_flow(loss, spec["a0"], spec["w0"], delta=spec["delta"], method=spec["method"], dps=spec["dps"],
+                      on_precision="exact")
+    return {**spec, **r.as_dict()}
+
+
+def sweep(specs, executor=None, client=None, progress=None):
+    """Run `specs` (from flow_spec) and return their results in order.
+
+    executor: a concurrent.futures.Executor (default: a local process pool);
+    client: a dask.distributed.Client (takes precedence); progress(done, total)
+    is called as results arrive."""
+    specs = list(specs)
+    if not specs:
+        return []
+    if client is not None:
+        from dask.distributed import as_completed as dask_completed
+
+        futures = client.map(run_spec, specs, pure=False)
+        index = {f.key: i for i, f in enumerate(futures)}
+        out = [None] * len(specs)
+        for done, f in enumerate(dask_completed(futures), 1):
+            out[index[f.key]] = f.result()
+            if progress:
+                progress(done, len(specs))
+        return out
+    own = executor is None
+    if own:
+        executor = concurrent.futures.ProcessPoolExecutor(max_workers=min(2, len(specs)))
+    if not isinstance(executor, concurrent.futures.Executor):
+        raise TypeError(f"executor must be a concurrent.futures.Executor, got {type(executor).__name__}")
+    try:
+        futures = {executor.submit(run_spec, s): i for i, s in enumerate(specs)}
+        out = [None] * len(specs)
+        for done, f in enumerate(concurrent.futures.as_completed(futures), 1):
+            out[futures[f]] = f.result()
+            if progress:
+                progress(done, len(specs))
+        return out
+    finally:
+        if own:
+            executor.shutdown()
