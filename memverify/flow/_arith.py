@@ -112,10 +112,11 @@ def _phi_float(k, z):
 
 
 def _phi_mp(k, z):
+    """phi_k(z) = (e^z - sum_{j<k} z^j/j!)/z^k for real (mpf) or complex (mpc) z."""
     if abs(z) < 0.5:
         eps = mpmath.mpf(2) ** (-mpmath.mp.prec - 10)
         acc, term, j = mpmath.mpf(0), mpmath.mpf(1) / mpmath.factorial(k), 0
-        while abs(term) > eps * abs(acc) or j < 2:
+        while abs(term) > eps * max(abs(acc), eps) or j < 2:
             acc += term
             term = term * z / (j + k + 1)
             j += 1

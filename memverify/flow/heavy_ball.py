@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import mpmath
 import numpy as np
 
+from ._arith import _phi_mp
 from .integrator import StepRejected
 
 
@@ -85,12 +86,12 @@ def _block_phi(ar, k, s, lam, gamma, v1, v2):
         mp_, mm = (-gamma + disc) / 2, (-gamma - disc) / 2
         if abs(s * disc) < tiny:
             mu = -gamma / 2
-            f0 = _phi_mpc(k, s * mu)
-            f1 = s * (f0 - k * _phi_mpc(k + 1, s * mu))
+            f0 = _phi_mp(k, s * mu)
+            f1 = s * (f0 - k * _phi_mp(k + 1, s * mu))
             r1 = f0 * a1 + f1 * (a2 - mu * a1)
             r2 = f0 * a2 + f1 * (-li * a1 - (gamma + mu) * a2)
         else:
-            fp, fm = _phi_mpc(k, s * mp_), _phi_mpc(k, s * mm)
+            fp, fm = _phi_mp(k, s * mp_), _phi_mp(k, s * mm)
             r1 = (fp * (a2 - mm * a1) - fm * (a2 - mp_ * a1)) / (mp_ - mm)
             r2 = (fp * (-li * a1 - (gamma + mm) * a2) - fm * (-li * a1 - (gamma + mp_) * a2)) / (mp_ - mm)
         out1[i], out2[i] = mpmath.re(r1), mpmath.re(r2)
@@ -116,21 +117,6 @@ def _phi_c(ar, k, z):
             val = val - zb**j / _fact(j)
         out[~small] = val / zb**k
     return out
-
-
-def _phi_mpc(k, z):
-    if abs(z) < 0.5:
-        eps = mpmath.mpf(2) ** (-mpmath.mp.prec - 10)
-        acc, term, j = mpmath.mpc(0), mpmath.mpc(1) / mpmath.factorial(k), 0
-        while abs(term) > eps * max(abs(acc), eps) or j < 2:
-            acc += term
-            term = term * z / (j + k + 1)
-            j += 1
-        return acc
-    val = mpmath.exp(z)
-    for j in range(k):
-        val -= z**j / mpmath.factorial(j)
-    return val / z**k
 
 
 def _fact(k):
