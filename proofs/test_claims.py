@@ -57,3 +57,12 @@ def test_erratum_reported_for_delta():
 def test_claim_full_tier(cid):
     res = run_claim(REGISTRY[cid], tier="full")
     assert res.ok, res.problems()
+
+
+def test_landscape_claims_registered():
+    """Issue 3's claims, and the parts it adds to prop-c.2, prop-c.3 and thm-d.3."""
+    assert {"lemma-c.3", "remark-c.2", "prop-c.1", "thm-d.1", "thm-d.2", "thm-d.5", "thm-d.7",
+            "prop-d.1"} <= set(REGISTRY)
+    assert {p.name for p in REGISTRY["prop-c.3"].parts} >= {"on M*"}
+    assert {p.name for p in REGISTRY["thm-d.3"].parts} == {"rank"}
+    assert "erratum" in run_claim(REGISTRY["prop-d.1"]).verdict.evidence
