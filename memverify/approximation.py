@@ -406,21 +406,26 @@ def _refine_extremum(target, a, w, ts, k, N):
         T = np.array([t], dtype=N_dtype(N))
         return abs((_rho_values(target, T, N) - _sum_values(a, w, T, N))[0])
 
+    x, fx = _golden_max(ae, lo, hi, 60 if N.kind == "float" else int(3.4 * N.dps))
+    val, t = max([(ae(ts[k]), ts[k]), (fx, x)], key=lambda c: c[0])
+    return t, val
+
+
+def _golden_max(f, lo, hi, iters):
+    """Golden-section search for the maximum of a unimodal f on [lo, hi]: (x, f(x))."""
     g = (math.sqrt(5) - 1) / 2
     x1, x2 = hi - g * (hi - lo), lo + g * (hi - lo)
-    f1, f2 = ae(x1), ae(x2)
-    for _ in range(60 if N.kind == "float" else int(3.4 * N.dps)):
+    f1, f2 = f(x1), f(x2)
+    for _ in range(iters):
         if f1 > f2:
             hi, x2, f2 = x2, x1, f1
             x1 = hi - g * (hi - lo)
-            f1 = ae(x1)
+            f1 = f(x1)
         else:
             lo, x1, f1 = x1, x2, f2
             x2 = lo + g * (hi - lo)
-            f2 = ae(x2)
-    cands = [(ae(ts[k]), ts[k]), (f1, x1), (f2, x2)]
-    val, t = max(cands, key=lambda c: c[0])
-    return t, val
+            f2 = f(x2)
+    return (x1, f1) if f1 > f2 else (x2, f2)
 
 
 # ---------------------------------------------------------------------------
@@ -1086,20 +1091,8 @@ def _sinc_start(omega, m, eps):
     def err(x_lo):
         a, w = make(x_lo)
         return expsum_error(target, a, w)
-    lo, hi = 2 * math.log(eps / 3) / omega, x_hi - 1.0
-    g = (math.sqrt(5) - 1) / 2
-    x1, x2 = hi - g * (hi - lo), lo + g * (hi - lo)
-    f1, f2 = err(x1), err(x2)
-    for _ in range(30):
-        if f1 < f2:
-            hi, x2, f2 = x2, x1, f1
-            x1 = hi - g * (hi - lo)
-            f1 = err(x1)
-        else:
-            lo, x1, f1 = x1, x2, f2
-            x2 = lo + g * (hi - lo)
-            f2 = err(x2)
-    return make(x1 if f1 < f2 else x2)
+    x, _ = _golden_max(lambda x: -err(x), 2 * math.log(eps / 3) / omega, x_hi - 1.0, 30)
+    return make(x)
 
 
 def best_width(omega, eps, m_hi, maxiter=300):

@@ -5,6 +5,8 @@ minimisers) and Theorem D.3 (the Hessian on them: entries, and rank)."""
 from __future__ import annotations
 
 import math
+import random
+import time
 from fractions import Fraction
 
 import mpmath
@@ -159,7 +161,7 @@ def _coincided_points(target, m, d, dps, count, seed, perturb=0):
     M = global_minimiser(target, d, dps=dps)
     v = M.v if not perturb else tuple(x * (1 + mpmath.mpf(perturb)) for x in M.v)
     parts = list(ordered_partitions(m, d))
-    rng = __import__("random").Random(seed)
+    rng = random.Random(seed)
     out = []
     for P in rng.sample(parts, min(count, len(parts))):
         a, w = point_on_coincided_space(P, M.b, v, seed=rng)
@@ -266,7 +268,7 @@ def verify_thm_d2(max_m=200, variant="printed"):
                                                                                  "step": label, "residual": str(r)})
     factor = 12 if variant == "bound-doubled" else 24
     equal_at = []
-    start = __import__("time").perf_counter()
+    start = time.perf_counter()
     for m in range(2, max_m + 1):
         lhs = Fraction(sum(surjections(m, d) for d in range(1, m)), math.factorial(m))
         rhs = Fraction((m + 1) * (3 * m - 2), factor)
@@ -278,7 +280,7 @@ def verify_thm_d2(max_m=200, variant="printed"):
                                                                                      "variant": variant})
         if lhs == rhs:
             equal_at.append(m)
-    seconds = __import__("time").perf_counter() - start
+    seconds = time.perf_counter() - start
     minimisers = {m: sum(1 for _ in mstar_partitions(m, m, with_I0=True)) for m in range(1, 7)}
     if any(n != math.factorial(m) for m, n in minimisers.items()):
         return Verdict("refuted", f"global minimiser counts {minimisers} are not m!", {})
