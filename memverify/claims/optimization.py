@@ -132,13 +132,13 @@ def verify_thm_c1(inv_omegas=(20, 25, 30, 35, 40), deltas=(0.02, 0.05), loss_cas
     if not linear_ok:
         bad.append("log tau is not linear in 1/omega within 5%")
     if bad:
-        return Verdict("refuted", "; ".join(bad), ev, "float64 (offset form)")
+        return Verdict("refuted", "; ".join(bad), ev, "float64 (residual form, exact exponential sums)")
     f = fits[str(deltas[-1])]
     return Verdict("supported", f"log tau_param linear in 1/omega with slope {f['slope']:.4f} +/- {f['slope_se']:.4f} "
                    f"(delta={deltas[-1]}; {f['slope_without_omega2']:.4f} after removing omega^2) >= w0_l = "
                    f"{w0_l}; ratio slope/w0_min = {f['slope'] / w0_l:.3f}; bound with one fitted C holds in all "
                    f"{len(rows)} cases; tau_loss >= tau_param in {len(order_rows)} cases", ev,
-                   "float64 (offset form)")
+                   "float64 (residual form, exact exponential sums)")
 
 
 # ---------------------------------------------------------------------------
@@ -490,7 +490,7 @@ def verify_figure(which="2", inv_omegas=(5, 10, 15), m=None, extra_w=None, delta
     f = data["fits"]
     return Verdict("supported", f"tau_loss {['%.3g' % t for t in taus]} grows with 1/omega = {x}; slopes of log "
                    f"tau_loss / log tau_param against 1/omega: {f['tau_loss']['slope']:.3f} / "
-                   f"{f['tau_param']['slope']:.3f} (max residual {max(res.values()):.3f})", ev, "float64 (offset form)")
+                   f"{f['tau_param']['slope']:.3f} (max residual {max(res.values()):.3f})", ev, "float64 (residual form, exact exponential sums)")
 
 
 # ---------------------------------------------------------------------------

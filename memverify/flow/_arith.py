@@ -67,7 +67,8 @@ class Arith:
             if h is None or not h * EPS * max(normH, 1e-300) > 1e-8:
                 return lam, Q
             dps = 25 + math.ceil(math.log10(h * normH))
-            lam, Q = _eigh_arb([[flint.arb(float(x)) for x in row] for row in H], dps)
+            # eigenvectors orthogonal to 1e-18 are orthonormal in float64
+            lam, Q = _eigh_arb([[flint.arb(float(x)) for x in row] for row in H], dps, orth_tol=1e-18)
             return (np.array([float(x) for x in lam]),
                     np.array([[float(x) for x in row] for row in Q]))
         lam, Q = _eigh_arb([[to_arb(x) for x in row] for row in H], mpmath.mp.dps + 5)
@@ -127,31 +128,48 @@ def _phi_mp(k, z):
     return val / z**k
 
 
-def _eigh_arb(rows, dps):
+def _arb_to_mpf(x):
+    """The midpoint of an arb ball as an mpf (exact)."""
+    man, exp = x.mid().man_exp()
+    return mpmath.ldexp(int(man), int(exp))
+
+
+def _eigh_arb(rows, dps, orth_tol=None):
     """Eigenpairs of a real symmetric matrix (rows of arb balls) at `dps`
-    digits with arb's approximate eigensolver (C, fast): eigenvalues ascending
-    as mpf, eigenvectors (columns) orthonormalised by Gram-Schmidt in mpmath
-    (the solver does not make a basis of a repeated eigenvalue orthogonal)."""
+    digits with arb's approximate eigensolver (C): eigenvalues ascending as
+    mpf, eigenvectors (columns, mpf) normalised.  The solver does not make
+    the basis of a repeated (or nearly repeated) eigenvalue orthogonal: the
+    columns whose inner products exceed `orth_tol` (default 10^(10 - dps))
+    in cosine are orthonormalised by Gram-Schmidt in mpmath (a float64 QR
+    would ruin the relative accuracy of tiny components, which the stiff
+    directions amplify)."""
     old = flint.ctx.prec
     flint.ctx.dps = dps
     n = len(rows)
     try:
         E, R = flint.acb_mat(flint.arb_mat(rows)).eig(right=True, algorithm="approx")
+        lam = [_arb_to_mpf(E[i].real) for i in range(n)]
+        order = sorted(range(n), key=lambda i: lam[i])
+        V = flint.arb_mat(n, n, [R[i, j].real.mid() for i in range(n) for j in order])
+        G = V.transpose() * V
+        tol = flint.arb(10) ** (10 - dps) if orth_tol is None else flint.arb(orth_tol)
+        loose = sorted({k for i in range(n) for j in range(i + 1, n)
+                        if abs(G[i, j]) > tol * (G[i, i] * G[j, j]).sqrt() for k in (i, j)})
         with mpmath.workdps(dps):
-            conv = lambda x: mpmath.mpf(x.mid().str(dps + 5, radius=False))  # noqa: E731
-            lam = [conv(E[i].real) for i in range(n)]
-            cols = [[conv(R[i, j].real) for i in range(n)] for j in range(n)]
-            order = sorted(range(n), key=lambda i: lam[i])
-            lam = [lam[i] for i in order]
-            basis = []
-            for j in order:
+            cols = []
+            for j in range(n):
+                nrm = G[j, j].sqrt()
+                cols.append([_arb_to_mpf(V[i, j] / nrm) for i in range(n)])
+            done = []
+            for j in loose:
                 v = cols[j]
-                for b in basis:
+                for b in done:
                     c = mpmath.fsum(x * y for x, y in zip(v, b))
                     v = [x - c * y for x, y in zip(v, b)]
                 nrm = mpmath.sqrt(mpmath.fsum(x * x for x in v))
-                basis.append([x / nrm for x in v])
-            Q = [[basis[j][i] for j in range(n)] for i in range(n)]
-        return lam, Q
+                cols[j] = [x / nrm for x in v]
+                done.append(cols[j])
+            Q = [[cols[j][i] for j in range(n)] for i in range(n)]
+        return [lam[i] for i in order], Q
     finally:
         flint.ctx.prec = old

@@ -195,7 +195,7 @@ def gradient_flow(loss, a0, w0, events=None, delta=None, method="exact", dps=Non
     loss: a `Loss` (target and width m).  events: LossHitting / ParamSeparation
     objects, or `delta=` for both with the same gap.  method: 'exact' (mpmath at
     `dps` digits, chosen from the target and theta_0 when None), 'fast'
-    (float64 in the cancellation-free offset form), or 'naive' (float64 on the
+    (float64 in the cancellation-free residual form), or 'naive' (float64 on the
     plain formulas, for comparison).  Both float64 methods bound the rounding
     error of the gradient at every step and raise PrecisionError where it could
     move the state by more than the tolerance (or rerun with 'exact' when

@@ -20,13 +20,15 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from ..backends import compile_exprs
-from ..symbolic.offsets import offset_moment, residual_form, residual_symbols
+from ..symbolic.offsets import residual_form, residual_symbols
 from ..symbolic.loss import derive
-from ..targets import ExpSum, MemoryBump, _compiled as _target_compiled, exp_term_moment, s as _s_sym, _w as _w_sym
+from ..backends import compile_exprs
+from ..targets import (ExpSum, MemoryBump, _mu as _mu_sym, _sigma as _sigma_sym, _w as _w_sym, exp_term_moment,
+                       gaussian_moment, s as _s_sym)
 from ._arith import Arith
 
 EPS = np.finfo(float).eps
+TINY = np.finfo(float).tiny
 
 
 class PlainProblem:
@@ -78,7 +80,9 @@ class PlainProblem:
 
 
 @functools.lru_cache(maxsize=None)
-def _offset_compiled(m):
+def _residual_compiled(m):
+    """grad J, Hess J in terms of theta and R_n(w_k) (symbolic.offsets.residual_form),
+    and |d grad / d R|, through which the rounding error of the R_n reaches the gradient."""
     d = derive(m)
     R = residual_symbols(m)
     rs = [x for row in R for x in row]
@@ -89,43 +93,44 @@ def _offset_compiled(m):
     # cost more than the evaluation itself (half the time of a step at m = 10)
     fg = sp.lambdify(args, sp.Matrix(grad), modules="numpy", cse=True)
     fh = sp.lambdify(args, sp.Matrix(hess), modules="numpy", cse=True)
-    # |d grad / d R|: how the rounding error of the R_n(w_k) reaches the gradient
     jac = sp.Matrix(grad).jacobian(rs).applyfunc(sp.Abs)
     fj = sp.lambdify(args, jac, modules="numpy", cse=True)
     return fg, fh, fj
 
 
 @functools.lru_cache(maxsize=None)
-def _offset_moment_float(n):
-    expr, syms = offset_moment(n)
-    return compile_exprs(list(syms), expr, "float")
+def _gauss_moments_float():
+    """(M_0, .., M_3)(s) of the Gaussian template (targets.gaussian_moment) in float64, one call."""
+    return compile_exprs([_s_sym, _mu_sym, _sigma_sym], [gaussian_moment(n) for n in range(4)], "float")
 
 
 @functools.lru_cache(maxsize=None)
-def _exp_moment_float(n):
-    return compile_exprs([_s_sym, _w_sym], exp_term_moment(n), "float")
-
-
-@functools.lru_cache(maxsize=None)
-def _exp_moment_exact(n):
-    # n!/(s + w)^(n+1) from the same sympy expression, on exact rationals (gmpy2.mpq)
-    return sp.lambdify([_s_sym, _w_sym], exp_term_moment(n), modules=[{}])
+def _exp_moments_exact():
+    """(M_0, M_1, M_2)(s) of e^{-w t} (targets.exp_term_moment) on exact rationals
+    (gmpy2.mpq): one call per term, the common power shared."""
+    return sp.lambdify([_s_sym, _w_sym], [exp_term_moment(n) for n in range(3)], modules=[{}], cse=True)
 
 
 class OffsetProblem:
-    """float64 grad J / Hess J at theta = theta_ref + y, cancellation-free
-    (memverify.symbolic.offsets).  The reference moves with the flow (`rebase`
-    after every accepted step), so the offsets y stay as small as one step.
-    Q_n, the moment of rho_hat(theta_ref) - rho_bar (an exponential sum with
-    float64 coefficients and rates, hence exact rationals), is summed exactly
-    with gmpy2 rationals and rounded once; only the template's moment is
-    float64 (relative accuracy, no cancellation).  The target must be an
-    ExpSum or a MemoryBump."""
+    """float64 grad J / Hess J at theta = theta_ref + y, without cancellation.
+
+    grad J and Hess J are taken in the residual form of
+    `memverify.symbolic.offsets` (proved equal to the plain derivatives): they
+    depend on theta and on the residual moments R_n(w_k) = M_n[rho_hat -
+    rho](w_k), n = 0, 1, 2, which are exponentially small on M* although the
+    terms that make them up are O(1).  The exponential part of R_n, sum_i a_i
+    n!/(w_k + w_i)^{n+1} minus the target's own exponential terms, is summed in
+    exact rational arithmetic (gmpy2; every float64 number is a rational) and
+    rounded once, so the only rounding left is the template moment's (float64,
+    relative accuracy).  The state y is the offset of theta from a reference
+    that moves with the flow (`rebase` after every accepted step); a is kept as
+    exact rationals there, because the flow moves a_i by far less than an ulp
+    (a* - e^{-w/omega}).  The target must be an ExpSum or a MemoryBump."""
 
     def __init__(self, loss, theta_ref):
         target = loss.target
         if not isinstance(target, (ExpSum, MemoryBump)):
-            raise ValueError(f"method='fast' needs an ExpSum or MemoryBump target (the offset form "
+            raise ValueError(f"method='fast' needs an ExpSum or MemoryBump target (the residual form "
                              f"subtracts its exponential part exactly), got {type(target).__name__}; "
                              "use method='exact'")
         self.loss = loss
@@ -133,30 +138,20 @@ class OffsetProblem:
         self.dps = None
         self.arith = Arith(None)
         base = target.base if isinstance(target, MemoryBump) else target
-        self._base_terms = [(gmpy2.mpq(Fraction(a)), gmpy2.mpq(Fraction(w))) for a, w in zip(base.a, base.w)]
+        self._base_terms = [(-gmpy2.mpq(Fraction(a)), gmpy2.mpq(Fraction(w))) for a, w in zip(base.a, base.w)]
         self.bump = target if isinstance(target, MemoryBump) else None
-        self._fg, self._fh, self._fj = _offset_compiled(self.m)
+        self._fg, self._fh, self._fj = _residual_compiled(self.m)
+        self._moments = _exp_moments_exact()
+        self._cache = (None, None)
         self._set_reference([gmpy2.mpq(float(x)) for x in theta_ref[: self.m]],
                             [float(x) for x in theta_ref[self.m:]])
 
     def _set_reference(self, a_exact, w_ref):
-        """a_ref as exact rationals (the flow's a_i can differ from a float by far
-        less than an ulp, e.g. a* - e^{-w/omega}); w_ref as float64 numbers, so
-        the offset moments D_n(x, w_ref_i, v_i) and the exact sum agree."""
-        m = self.m
+        """a_ref as exact rationals, w_ref as float64 numbers."""
         self.a_exact = list(a_exact)
         self.a_ref = np.array([float(a) for a in a_exact])
         self.w_ref = np.array(w_ref, dtype=float)
-        # rho_hat(theta_ref) - rho_bar, its coefficients grouped by rate, exactly
-        coef = {}
-        for a, w in zip(self.a_exact, self.w_ref):
-            key = gmpy2.mpq(float(w))
-            coef[key] = coef.get(key, 0) + a
-        for a, w in self._base_terms:
-            coef[w] = coef.get(w, 0) - a
-        self._ref_terms = [(c, r) for r, c in coef.items() if c != 0]
         self.theta_ref = np.concatenate([self.a_ref, self.w_ref])
-        assert len(self.a_ref) == m
 
     def initial_state(self, theta0):
         return np.zeros(2 * self.m)
@@ -177,52 +172,56 @@ class OffsetProblem:
     def theta(self, y):
         return self.theta_ref + y
 
-    def _template(self, n, x):
-        """Signed template moments at the rates x (array) and a bound on their error."""
+    def _templates(self, x):
+        """Signed template moments T_n at the rates x (array), n = 0..3, shape (4, len(x)),
+        and bounds on their errors."""
         if self.bump is None:
-            return np.zeros_like(x), np.zeros_like(x)
+            return np.zeros((4, len(x))), np.zeros((4, len(x)))
         b = self.bump
-        f = _target_compiled("gauss_moment", n, "float")
-        mu, sig, c0 = 1 / float(b.omega), float(b.sigma), float(b.c0)
         with np.errstate(all="ignore"):
-            val = c0 * np.asarray(f(x, mu, sig), dtype=float) * np.ones_like(x)
-        lost = np.array([b._digits_lost(n, xi) for xi in x])
+            val = float(b.c0) * np.array(_gauss_moments_float()(x, 1 / float(b.omega), float(b.sigma)),
+                                         dtype=float) * np.ones((4, len(x)))
+        lost = np.array([[b._digits_lost(n, xi) for xi in x] for n in range(4)])
         bad = (lost > 6) | ~np.isfinite(val)
-        for i in np.nonzero(bad)[0]:  # guard digits in mpmath, as the target does
-            val[i] = float(b._template_moment(n, mpmath.mpf(float(x[i])), _mp_prec()))
-            lost[i] = 0
-        return val, np.abs(val) * EPS * (8 + 10.0 ** lost)
-
-    def _ref_moment(self, n, x):
-        """The exponential part of Q_n at the rates x: exact, rounded once."""
-        f = _exp_moment_exact(n)
-        out = np.empty(len(x))
-        for k, xk in enumerate(x):
-            q = gmpy2.mpq(float(xk))
-            out[k] = float(sum((c * f(q, r) for c, r in self._ref_terms), gmpy2.mpq(0)))
-        return out
+        for n, i in zip(*np.nonzero(bad)):  # guard digits in mpmath, as the target does
+            val[n, i] = float(b._template_moment(n, mpmath.mpf(float(x[i])), _mp_prec()))
+            lost[n, i] = 0
+        # a moment below the float64 range is bounded by the smallest normal number
+        return val, np.abs(val) * EPS * (8 + 10.0 ** lost) + np.where(np.abs(val) < TINY, TINY, 0.0)
 
     def _residuals(self, y):
-        """R_n(w_k), n = 0, 1, 2 (shape (3, m)), and bounds on their rounding errors."""
+        """R_n(w_k), n = 0, 1, 2 (shape (3, m)), and bounds on their rounding errors.
+
+        R_n(w_k) = S_n(w_k) - T_n(w_k), with w_k = w_ref_k + v_k.  S_n, the
+        exponential part, is exact and rounded once (error <= eps |S_n| / 2);
+        T_n, the template's moment, is float64 at x_k = fl(w_k) (its own bound,
+        plus |T_{n+1}| |x_k - w_k| <= |T_{n+1}| eps x_k / 2 for the shift of the
+        rate, since dT_n/ds = -T_{n+1}); the difference is rounded (eps |R_n| / 2).
+        The bound below takes each of these twice."""
+        if self._cache[0] is not None and np.array_equal(self._cache[0], y):
+            return self._cache[1]
         m = self.m
         u, v = y[:m], y[m:]
-        w = self.w_ref + v
-        R = np.empty((3, m))
-        E = np.empty((3, m))
-        for n in range(3):
-            D = _offset_moment_float(n)
-            em = _exp_moment_float(n)
-            x = w[:, None]  # rows: k (where the moment is taken), columns: i (model terms)
-            t1 = u[None, :] * em(x, w[None, :])
-            t2 = self.a_ref[None, :] * D(x, self.w_ref[None, :], v[None, :])
-            ref = self._ref_moment(n, w)
-            tmpl, tmpl_err = self._template(n, w)
-            R[n] = t1.sum(1) + t2.sum(1) + ref - tmpl
-            # each term is accurate to a few ulps (no cancellation inside a term);
-            # a sum of N terms adds at most N ulps of the largest
-            N = 2 * m + 2
-            E[n] = (EPS * (6 + N) * (np.abs(t1).sum(1) + np.abs(t2).sum(1) + np.abs(ref) + np.abs(tmpl))
-                    + tmpl_err)
+        w_exact = [gmpy2.mpq(float(wr)) + gmpy2.mpq(float(vv)) for wr, vv in zip(self.w_ref, v)]
+        # the terms of rho_hat - (exponential part of rho), equal rates merged
+        coef = {}
+        for a, uu, w in zip(self.a_exact, u, w_exact):
+            coef[w] = coef.get(w, 0) + a + gmpy2.mpq(float(uu))
+        for a, w in self._base_terms:
+            coef[w] = coef.get(w, 0) + a
+        terms = [(c, w) for w, c in coef.items() if c != 0]
+        S = np.zeros((3, m))
+        for k, q in enumerate(w_exact):
+            acc = [gmpy2.mpq(0)] * 3
+            for c, w in terms:
+                for n, mom in enumerate(self._moments(q, w)):
+                    acc[n] += c * mom
+            S[:, k] = [float(s) for s in acc]
+        x = self.w_ref + v
+        T, T_err = self._templates(x)
+        R = S - T[:3]
+        E = EPS * (np.abs(S) + np.abs(R) + np.abs(x) * np.abs(T[1:])) + 2 * T_err[:3]
+        self._cache = (y.copy(), (R, E))
         return R, E
 
     def _args(self, y):
