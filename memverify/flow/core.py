@@ -201,7 +201,12 @@ def gradient_flow(loss, a0, w0, events=None, delta=None, method="exact", dps=Non
     move the state by more than the tolerance (or rerun with 'exact' when
     on_precision='exact'): never a silently wrong time.  rtol, atol: local error per step,
     ||err||_inf <= atol + rtol max(||theta - theta_0||_inf, tau ||grad J||_inf) (the
-    second: an error along the path is a shift in time, relative to tau).  Returns a `FlowResult`.
+    second, capped at 1: an error along the path is a shift in time, relative to tau).
+    These bound the error of each step, not of a hitting time, whose error accumulates
+    and grows with 1/omega (the flow slides along w at a speed ~ e^{-2w/omega}): at the
+    default rtol = 1e-9 the times are good to ~1e-10 at 1/omega = 10, 3e-9 at 20, 1e-7
+    at 30 and 1.5e-6 at 40 (m = 2, benchmarks/flow_accuracy.py); lower rtol for more.
+    Returns a `FlowResult`.
     """
     a0, w0, events, dps, t_max, rtol, atol, max_steps = _check_inputs(
         loss, a0, w0, events, delta, method, dps, t_max, rtol, atol, max_steps, on_precision)

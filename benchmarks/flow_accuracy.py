@@ -1,0 +1,52 @@
+"""How accurate are the hitting times at a given tolerance?  rtol and atol bound
+the local error of each step, not the error of a hitting time: this measures
+the latter against a converged reference ('fast' at rtol = 1e-12, atol = 1e-15;
+the change from rtol = 1e-11 to 1e-12 is printed as its own error estimate).
+
+    python benchmarks/flow_accuracy.py [--inv 10,20,30,40] [--rtol 1e-9]
+
+Problem: as bench_flow.py (target a* e^{-w* t} + c0 e^{-(t - 1/omega)^2/2},
+a* = w* = c0 = sigma = 1, theta_0 = ((1, 0), (1, 0.8)) on M* for m = 2), both
+events with delta = 0.05.
+"""
+
+from __future__ import annotations
+
+import argparse
+import pathlib
+import sys
+
+try:
+    import memverify  # noqa: F401  (installed?)
+except ImportError:  # run from a checkout without installing
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
+
+from memverify import ExpSum, Loss, MemoryBump
+from memverify.flow import gradient_flow
+
+
+def _rel(a, b):
+    return None if a is None or b is None else abs(a / b - 1)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--inv", default="10,20,30,40")
+    p.add_argument("--rtol", type=float, default=1e-9)
+    args = p.parse_args(argv)
+    print(f"{'1/omega':>8} {'event':>10} {'steps':>6} {'rel.err':>8} {'ref.steps':>9} {'ref.err':>8}")
+    for inv in [float(x) for x in args.inv.split(",")]:
+        L = Loss(MemoryBump(ExpSum([1.0], [1.0]), omega=1 / inv, c0=1.0, sigma=1.0), 2)
+        run = lambda **tol: gradient_flow(L, [1.0, 0.0], [1.0, 0.8], delta=0.05, method="fast",  # noqa: E731
+                                          max_steps=200000, **tol)
+        ref, ref2, got = run(rtol=1e-12, atol=1e-15), run(rtol=1e-11, atol=1e-14), run(rtol=args.rtol)
+        for k in ("tau_param", "tau_loss"):
+            f = lambda x: "-" if x is None else f"{x:.1e}"  # noqa: E731
+            print(f"{inv:>8g} {k:>10} {got.steps:>6} {f(_rel(got.t_events[k], ref.t_events[k])):>8} "
+                  f"{ref.steps:>9} {f(_rel(ref2.t_events[k], ref.t_events[k])):>8}"
+                  + ("" if ref.status == 1 else f"  (reference: {ref.message})"), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
