@@ -148,14 +148,14 @@ def _eigh_arb(rows, dps, orth_tol=None):
     n = len(rows)
     try:
         E, R = flint.acb_mat(flint.arb_mat(rows)).eig(right=True, algorithm="approx")
-        lam = [_arb_to_mpf(E[i].real) for i in range(n)]
-        order = sorted(range(n), key=lambda i: lam[i])
-        V = flint.arb_mat(n, n, [R[i, j].real.mid() for i in range(n) for j in order])
-        G = V.transpose() * V
-        tol = flint.arb(10) ** (10 - dps) if orth_tol is None else flint.arb(orth_tol)
-        loose = sorted({k for i in range(n) for j in range(i + 1, n)
-                        if abs(G[i, j]) > tol * (G[i, i] * G[j, j]).sqrt() for k in (i, j)})
         with mpmath.workdps(dps):
+            lam = [_arb_to_mpf(E[i].real) for i in range(n)]
+            order = sorted(range(n), key=lambda i: lam[i])
+            V = flint.arb_mat(n, n, [R[i, j].real.mid() for i in range(n) for j in order])
+            G = V.transpose() * V
+            tol = flint.arb(10) ** (10 - dps) if orth_tol is None else flint.arb(orth_tol)
+            loose = sorted({k for i in range(n) for j in range(i + 1, n)
+                            if abs(G[i, j]) > tol * (G[i, i] * G[j, j]).sqrt() for k in (i, j)})
             cols = []
             for j in range(n):
                 nrm = G[j, j].sqrt()

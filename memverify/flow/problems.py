@@ -2,11 +2,12 @@
 
 - `PlainProblem`: y = theta = (a, w); `Loss` at mpmath precision `dps` (the
   'exact' method) or float64 (the naive formulation, kept to show where it fails).
-- `OffsetProblem`: float64, y = offsets of theta from a reference point (the
-  initial point), evaluated in the cancellation-free form of
-  `memverify.symbolic.offsets` (proved equal to the plain gradient there).  It
-  also returns a bound on the rounding error of the gradient, which the driver
-  turns into a `PrecisionError` when it is too large to trust a step.
+- `OffsetProblem`: float64, y = offsets of theta from a reference point that
+  moves with the flow, evaluated in the residual form of
+  `memverify.symbolic.offsets` (proved equal to the plain derivatives) with the
+  exponential part of the residual moments summed exactly.  It also returns a
+  bound on the rounding error of the gradient, which the driver turns into a
+  `PrecisionError` when it is too large to trust a step.
 """
 
 from __future__ import annotations
