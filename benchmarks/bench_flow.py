@@ -10,8 +10,8 @@ width m = 2, theta_0 = (a, w) = ((1, 0), (1, 0.8)) on M*; the time is the
 parameter-separation time tau_param (eq. 104) with delta = 0.05.  Every solver
 gets a wall-clock budget (--budget seconds).  The relative error is against a
 converged reference: 'fast' at rtol = 1e-12, atol = 1e-15 (its arithmetic
-agrees with 'exact' to ~1e-11; its discretisation error is 2e-8 or less, from
-the change against rtol = 1e-11), so that the default-tolerance 'exact' and
+agrees with 'exact' to ~1e-11; its discretisation error is 2.4e-8 or less up
+to 1/omega = 40, from the change against rtol = 1e-11 in flow_accuracy.py), so that the default-tolerance 'exact' and
 'fast' runs show their own discretisation error too.  Prints one table; --json
 also writes every number.
 """
