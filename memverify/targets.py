@@ -18,6 +18,7 @@ import math
 
 import flint
 import mpmath
+import numpy as np
 import sympy as sp
 
 from . import _validate
@@ -242,21 +243,35 @@ class MemoryBump(Target):
         with prec.context():
             return abs(self._template_moment(n, prec.number(s), prec))
 
+    @staticmethod
+    def _lost(lib, n, s, sigma, mu):
+        # max(z, 0) as (z + |z|)/2: one expression for floats, mpf and numpy arrays
+        z = (s * sigma * sigma - mu) / (sigma * lib.sqrt(2))
+        z = (z + abs(z)) / 2
+        c = s * (s * sigma * sigma / 2 - mu)
+        return lib.ceil(lib.log10(1 + abs(c) + z * z) + n * lib.log10(1 + 2 * z * z))
+
     def _digits_lost(self, n, s):
         """Decimal digits the Gaussian closed form loses at s: e^c erfc(z) carries the
         rounding error of its argument, |c| (+ z^2 for z > 0) times eps, and for
         z = (s sigma^2 - mu) / (sigma sqrt 2) > 0 the terms of M_n are up to
         (1 + 2 z^2)^n times their sum."""
-        def lost(lib, s, sigma, mu):
-            z = max((s * sigma * sigma - mu) / (sigma * lib.sqrt(2)), 0)
-            c = s * (s * sigma * sigma / 2 - mu)
-            return int(lib.ceil(lib.log10(1 + abs(c) + z * z) + n * lib.log10(1 + 2 * z * z)))
         try:
-            return lost(math, float(s), float(self.sigma), 1 / float(self.omega))
+            return int(self._lost(math, n, float(s), float(self.sigma), 1 / float(self.omega)))
         except (OverflowError, ValueError, ZeroDivisionError):  # beyond float64: in mpmath
             num = Precision(dps=15).number
             with mpmath.workdps(15):
-                return lost(mpmath, num(s), num(self.sigma), 1 / num(self.omega))
+                return int(self._lost(mpmath, n, num(s), num(self.sigma), 1 / num(self.omega)))
+
+    def _digits_lost_array(self, ns, s):
+        """`_digits_lost` for every order in ns at every rate in s (float64):
+        an int array of shape (len(ns), len(s))."""
+        s = np.asarray(s, dtype=float)
+        with np.errstate(all="ignore"):
+            out = self._lost(np, np.asarray(ns)[:, None], s[None, :], float(self.sigma), 1 / float(self.omega))
+        for i, j in zip(*np.nonzero(~np.isfinite(out))):  # beyond float64
+            out[i, j] = self._digits_lost(ns[i], s[j])
+        return out.astype(int)
 
     def _template_moment(self, n, s, prec):
         # the closed form cancels (see _digits_lost): evaluate it with that many

@@ -84,32 +84,45 @@ class Arith:
     def phi(self, k, z):
         """phi_k(z) = sum_j z^j/(j+k)! elementwise (phi_0 = exp, phi_1 = (e^z - 1)/z, ...);
         inf where it overflows float64."""
+        return self.phis(z, (k,))[0]
+
+    def phis(self, z, ks):
+        """(phi_k(z) for k in ks), sharing the work between the k."""
         if self.kind == "float":
-            return _phi_float(k, np.asarray(z, dtype=float))
-        return np.array([_phi_mp(k, v) for v in z], dtype=object)
+            return _phis_float(np.asarray(z, dtype=float), ks)
+        return tuple(np.array([_phi_mp(k, v) for v in z], dtype=object) for k in ks)
 
 
-def _phi_float(k, z):
-    out = np.empty_like(z)
+def _phis_float(z, ks):
+    kmax = max(ks)
     small = np.abs(z) < 0.5
     zs = z[small]
-    # series: 0.5^j / j! < 1e-18 for j >= 15
-    acc = np.zeros_like(zs)
-    term = np.full_like(zs, 1.0 / math.factorial(k))
-    for j in range(22):
-        acc += term
-        term = term * zs / (j + k + 1)
-    out[small] = acc
+    # phi_kmax by its series (0.5^j / j! < 1e-18 for j >= 15), then downwards
+    # phi_{k-1}(z) = 1/(k-1)! + z phi_k(z), which only damps errors for |z| < 1
+    p = np.full_like(zs, 1.0 / math.factorial(kmax + 21))
+    for j in range(20, -1, -1):
+        p = p * zs + 1.0 / math.factorial(kmax + j)
+    series = {kmax: p}
+    for k in range(kmax, min(ks), -1):
+        p = 1.0 / math.factorial(k - 1) + zs * p
+        series[k - 1] = p
     zb = z[~small]
     with np.errstate(over="ignore", invalid="ignore"):
-        val = np.exp(zb)
-        # phi_k(z) = (e^z - sum_{j<k} z^j/j!) / z^k
-        for j in range(k):
-            val = val - zb**j / math.factorial(j)
-        val = val / zb**k
-    val[~np.isfinite(val)] = np.inf
-    out[~small] = val
-    return out
+        ez = np.exp(zb)
+    out = []
+    for k in ks:
+        o = np.empty_like(z)
+        o[small] = series[k]
+        with np.errstate(over="ignore", invalid="ignore"):
+            # phi_k(z) = (e^z - sum_{j<k} z^j/j!) / z^k
+            val = ez
+            for j in range(k):
+                val = val - zb**j / math.factorial(j)
+            val = val / zb**k
+        val[~np.isfinite(val)] = np.inf
+        o[~small] = val
+        out.append(o)
+    return tuple(out)
 
 
 def _phi_mp(k, z):

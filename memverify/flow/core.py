@@ -274,6 +274,8 @@ def _integrate(problem, theta0, events, t_max, rtol, atol, max_steps, dense, met
     lam = lin[3]
     h = ar.number(1e-2) / max(ar.norm_inf(lam), ar.number(1e-12))
     steps = rejected = streak = 0
+    # the error estimate is O(h^(order + 1)) (order of the embedded solution)
+    expo = ar.number(1) / (solver.order + 1)
     status, message = 0, f"reached t_max = {t_max:g}"
     while True:
         if steps >= max_steps:
@@ -309,7 +311,7 @@ def _integrate(problem, theta0, events, t_max, rtol, atol, max_steps, dense, met
             if streak > 60:
                 status, message = -1, f"step size underflow at tau = {float(t):.6g}"
                 break
-            h = h * max(ar.number(0.2), ar.number(0.9) * err_norm ** (-ar.number(1) / 3))
+            h = h * max(ar.number(0.2), ar.number(0.9) * err_norm ** -expo)
             continue
         # the gradient's rounding error must not move the state by more than the
         # tolerance, or by more than 1e-6 of the step's own motion, in any
@@ -326,7 +328,7 @@ def _integrate(problem, theta0, events, t_max, rtol, atol, max_steps, dense, met
                     f"{float(moved[i]):.2e} and a tolerance of {float(scale):.2e}; use method='exact'")
         # accepted
         steps += 1
-        streak = 0
+        just_rejected, streak = streak > 0, 0
         t_new = t + h
         st.base = getattr(problem, "theta_ref", None)
         for e in events:
@@ -352,7 +354,9 @@ def _integrate(problem, theta0, events, t_max, rtol, atol, max_steps, dense, met
             break
         if t >= t_max_n:
             break
-        fac = ar.number(10) if err_norm == 0 else min(ar.number(10), ar.number(0.9) * err_norm ** (-ar.number(1) / 3))
+        fac = ar.number(10) if err_norm == 0 else min(ar.number(10), ar.number(0.9) * err_norm ** -expo)
+        if just_rejected:  # no growth right after a rejection (Hairer-Wanner): no ping-pong
+            fac = min(fac, ar.number(1))
         h = h * max(fac, ar.number(0.2))
         lin = solver.linearise(y, h)
     return FlowResult(t=np.array(ts), y=np.array(ys), loss=np.array(losses), t_events=found, status=status,

@@ -157,6 +157,8 @@ class HBStep:
 class HeavyBallRosenbrock:
     """exprb43 for z' = F(z) of the heavy-ball flow (see the module docstring)."""
 
+    order = 3  # of the embedded solution, as in ExpRosenbrock
+
     def __init__(self, problem):
         self.problem = problem
         self.inner = problem.inner

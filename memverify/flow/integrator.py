@@ -51,8 +51,8 @@ class Step:
         """State at t + s, 0 <= s <= h."""
         z = -s * self.lam
         r = s / self.h
-        inc = (s * arith.phi(1, z) * self.Fq + 2 * s * r * r * arith.phi(3, z) * self.A
-               + 12 * s * r * r * r * arith.phi(4, z) * self.B)
+        p1, p3, p4 = arith.phis(z, (1, 3, 4))
+        inc = s * p1 * self.Fq + 2 * s * r * r * p3 * self.A + 12 * s * r * r * r * p4 * self.B
         return self.y + self.Q.dot(inc)
 
 
@@ -88,7 +88,7 @@ class ExpRosenbrock:
         g, gerr, H, lam, Q = lin
         Fq = -Q.T.dot(g)
         z = -h * lam
-        p1, p3, p4 = ar.phi(1, z), ar.phi(3, z), ar.phi(4, z)
+        p1, p3, p4 = ar.phis(z, (1, 3, 4))
         p1h = ar.phi(1, z / 2)
         if ar.kind == "float" and not all(np.all(np.isfinite(p)) for p in (p1, p3, p4, p1h)):
             raise StepRejected("overflow in phi(-h H)")

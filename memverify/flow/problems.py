@@ -182,7 +182,7 @@ class OffsetProblem:
         with np.errstate(all="ignore"):
             val = float(b.c0) * np.array(_gauss_moments_float()(x, 1 / float(b.omega), float(b.sigma)),
                                          dtype=float) * np.ones((4, len(x)))
-        lost = np.array([[b._digits_lost(n, xi) for xi in x] for n in range(4)])
+        lost = b._digits_lost_array(range(4), x)
         bad = (lost > 6) | ~np.isfinite(val)
         for n, i in zip(*np.nonzero(bad)):  # guard digits in mpmath, as the target does
             val[n, i] = float(b._template_moment(n, mpmath.mpf(float(x[i])), _mp_prec()))
