@@ -146,6 +146,11 @@ def _floats(text, name):
         raise ValueError(f"{name} must be comma-separated numbers, got {text!r}") from None
 
 
+def _progress_bar(done, total):
+    bar = "#" * (20 * done // total)
+    print(f"\r[{bar:<20}] {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+
 def _flow(args):
     import json
 
@@ -157,12 +162,9 @@ def _flow(args):
     a0, w0 = _floats(args.a0, "--a0"), _floats(args.w0, "--w0")
     specs = [flow_spec(o, a0, w0, args.delta, astar=_floats(args.astar, "--astar"),
                        wstar=_floats(args.wstar, "--wstar"), c0=args.c0, sigma=args.sigma,
-                       method=args.method, dps=args.dps) for o in omegas]
+                       method=args.method, dps=args.dps, rtol=args.rtol) for o in omegas]
 
-    def progress(done, total):
-        bar = "#" * (20 * done // total)
-        print(f"\r[{bar:<20}] {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
-
+    progress = _progress_bar
     if len(specs) == 1:
         results = [run_spec(specs[0])]
     elif args.scheduler:
@@ -192,8 +194,12 @@ def _figure_flow(which):
     def draw(out, full):
         from .claims.optimization import draw_figure
 
+        import concurrent.futures
+
         grid = {"2": (5, 10, 15, 20, 25, 30), "3": (5, 10, 15, 20, 25, 30, 35, 40)}[which] if full else None
-        return {"path": out, **draw_figure(which, out, inv_omegas=grid)}
+        # the flows of the larger 1/omega take the longest: two local processes
+        with concurrent.futures.ProcessPoolExecutor(max_workers=2) as ex:
+            return {"path": out, **draw_figure(which, out, inv_omegas=grid, executor=ex, progress=_progress_bar)}
     return draw
 
 
@@ -268,6 +274,8 @@ def build_parser():
     f.add_argument("--delta", type=float, required=True)
     f.add_argument("--method", choices=("exact", "fast", "naive"), default="fast")
     f.add_argument("--dps", type=int, help="digits for --method exact (default: chosen from omega and w0)")
+    f.add_argument("--rtol", type=float, default=1e-9,
+                   help="local error tolerance per step (default 1e-9; README: accuracy of hitting times)")
     f.add_argument("--scheduler", help="dask scheduler address for a sweep (default: local processes)")
     f.add_argument("--json", action="store_true")
     f.set_defaults(func=_flow)

@@ -52,3 +52,34 @@ def test_cli_figure_2(tmp_path, capsys):
     assert main(["figure", "2", "--out", str(out)]) == 0
     assert out.stat().st_size > 1000
     assert "slopes" in capsys.readouterr().out
+
+
+def test_flow_spec_rejects_bad_tolerance():
+    with pytest.raises(ValueError, match="rtol"):
+        flow_spec(0.1, [1.0, 0.0], [1.0, 0.8], 0.05, rtol=0.0)
+    with pytest.raises(ValueError, match="max_steps"):
+        flow_spec(0.1, [1.0, 0.0], [1.0, 0.8], 0.05, max_steps=0)
+
+
+def test_run_spec_tolerance_and_trajectory():
+    spec = flow_spec(0.1, [1.0, 0.0], [1.0, 0.8], 0.05, rtol=1e-6, trajectory=True)
+    out = run_spec(spec)
+    assert out["rtol"] == 1e-6 and out["status"] == 1
+    assert len(out["t"]) == len(out["loss"]) == out["steps"] + 1
+    tight = run_spec(flow_spec(0.1, [1.0, 0.0], [1.0, 0.8], 0.05))
+    assert tight["steps"] > out["steps"]  # a tighter tolerance takes more steps
+    assert out["tau_param"] == pytest.approx(tight["tau_param"], rel=1e-5)
+
+
+def test_figure_data_on_an_executor_matches_serial():
+    from memverify.claims.optimization import figure_data
+
+    seen = []
+    serial = figure_data("2", inv_omegas=(5, 8))
+    with concurrent.futures.ThreadPoolExecutor(2) as ex:
+        pooled = figure_data("2", inv_omegas=(5, 8), executor=ex, progress=lambda d, n: seen.append(d))
+    assert [r["inv_omega"] for r in pooled["runs"]] == [5, 8]
+    assert [r["tau_loss"] for r in pooled["runs"]] == [r["tau_loss"] for r in serial["runs"]]
+    assert pooled["rtol"] == 1e-6 and seen == [1, 2]
+    loss = pooled["runs"][0]["loss"]
+    assert abs(loss[-1] - loss[0]) >= 0.05  # the trajectory runs to the loss hitting time

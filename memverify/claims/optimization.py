@@ -18,7 +18,8 @@ import numpy as np
 import sympy as sp
 
 from ..backends import to_arb
-from ..flow import LossHitting, ParamSeparation, gradient_flow, linearised_flow, manifold_point
+from ..flow import (LossHitting, ParamSeparation, flow_spec, gradient_flow, linearised_flow, manifold_point, run_spec,
+                    sweep)
 from ..loss import Loss
 from ..targets import ExpSum, MemoryBump
 from ._tools import ball_str
@@ -405,9 +406,16 @@ def _figure_data(which, inv_omegas, m, extra_w, delta):
     return figure_data(which, inv_omegas, m, extra_w, delta)
 
 
-def figure_data(which, inv_omegas=None, m=None, extra_w=None, delta=0.05):
+def figure_data(which, inv_omegas=None, m=None, extra_w=None, delta=0.05, rtol=1e-6, executor=None, progress=None):
     """Data of Figure 2 (m = 2: loss along the flow for several omega) or 3
-    (m = 10: tau_loss and tau_param against 1/omega): a dict of plain lists."""
+    (m = 10: tau_loss and tau_param against 1/omega): a dict of plain lists.
+
+    The flows run at `rtol` (default 1e-6: at m = 10 the hitting times move by
+    1.8e-4 relative at 1/omega = 30 and 1.8e-3 at 40 against rtol = 1e-9, the
+    fitted slopes by 3e-5, for 8 times fewer steps; `python
+    benchmarks/figure3_sweep.py --reference 1e-9`),
+    on `executor` (a concurrent.futures.Executor, or None: one after the other
+    in this process); progress(done, total) is called as runs finish."""
     if which == "2":
         inv_omegas = inv_omegas or (5, 10, 15, 20)
         m, extra_w = m or 2, extra_w or (0.8,)
@@ -418,21 +426,33 @@ def figure_data(which, inv_omegas=None, m=None, extra_w=None, delta=0.05):
     else:
         raise ValueError(f"figure must be '2' or '3', got {which!r}")
     extra_w = tuple(float(x) for x in extra_w)
+    a0, w0 = manifold_point([1.0], [1.0], m, list(extra_w))
+    # m = 10 needs ~2600 steps at 1/omega = 40 and rtol 1e-6 (the plateau there is not linear)
+    specs = [flow_spec(1.0 / inv, a0, w0, delta, rtol=rtol, max_steps=200000, trajectory=(which == "2"))
+             for inv in inv_omegas]
+    if executor is None:
+        results = []
+        for spec in specs:
+            results.append(run_spec(spec))
+            if progress:
+                progress(len(results), len(specs))
+    else:  # the smallest omega first: it takes the longest
+        order = sorted(range(len(specs)), key=lambda i: -inv_omegas[i])
+        done = sweep([specs[i] for i in order], executor=executor, progress=progress)
+        results = [None] * len(specs)
+        for i, r in zip(order, done):
+            results[i] = r
     runs = []
-    for inv in inv_omegas:
-        loss = Loss(_target(inv), m)
-        a0, w0 = manifold_point([1.0], [1.0], m, list(extra_w))
-        # m = 10 needs ~23000 steps at 1/omega = 40 (the plateau there is not linear)
-        r = gradient_flow(loss, a0, w0, delta=delta, method="fast", on_precision="exact", max_steps=200000)
-        if r.status != 1:
+    for inv, r in zip(inv_omegas, results):
+        if r["status"] != 1:
             raise RuntimeError(f"figure {which}: the flow at 1/omega = {inv} (m = {m}) found no hitting time: "
-                               f"{r.message}")
-        runs.append({"inv_omega": inv, "tau_loss": r.t_events["tau_loss"], "tau_param": r.t_events["tau_param"],
-                     "t": r.t.tolist(), "loss": r.loss.tolist(), "steps": r.steps, "seconds": r.seconds,
-                     "method": r.method})
+                               f"{r['message']}")
+        runs.append({"inv_omega": inv, "tau_loss": r["tau_loss"], "tau_param": r["tau_param"],
+                     "t": r.get("t"), "loss": r.get("loss"), "steps": r["steps"], "seconds": r["seconds"],
+                     "method": r["method"]})
     x = [r["inv_omega"] for r in runs]
     fits = {k: _linfit(x, [math.log(r[k]) for r in runs])[:3] for k in ("tau_loss", "tau_param")}
-    return {"figure": which, "m": m, "a0": a0, "w0": w0, "delta": delta, "runs": runs,
+    return {"figure": which, "m": m, "a0": a0, "w0": w0, "delta": delta, "rtol": rtol, "runs": runs,
             "fits": {k: {"slope": v[0], "intercept": v[1], "se": v[2]} for k, v in fits.items()},
             "target": "a* e^{-w* t} + c0 e^{-(t - 1/omega)^2 / 2}, a* = w* = c0 = sigma = 1"}
 

@@ -11,24 +11,33 @@ from ..targets import ExpSum, MemoryBump
 from .core import gradient_flow
 
 
-def flow_spec(omega, a0, w0, delta, astar=(1.0,), wstar=(1.0,), c0=1.0, sigma=1.0, method="fast", dps=None):
+def flow_spec(omega, a0, w0, delta, astar=(1.0,), wstar=(1.0,), c0=1.0, sigma=1.0, method="fast", dps=None,
+              rtol=1e-9, max_steps=5000, trajectory=False):
     """A plain dict describing one run: the memory target of eq. 20 (Gaussian
-    template), the initial point, the gap delta and the method."""
+    template), the initial point, the gap delta, the method and tolerance
+    (gradient_flow's rtol and max_steps); trajectory=True also returns the
+    times and the loss of the accepted steps."""
     _validate.positive(omega, "omega")
+    _validate.positive(rtol, "rtol")
     return {"omega": float(omega), "a0": [float(x) for x in a0], "w0": [float(x) for x in w0],
             "delta": float(delta), "astar": [float(x) for x in astar], "wstar": [float(x) for x in wstar],
-            "c0": float(c0), "sigma": float(sigma), "method": method, "dps": dps}
+            "c0": float(c0), "sigma": float(sigma), "method": method, "dps": dps, "rtol": float(rtol),
+            "max_steps": _validate.integer(max_steps, "max_steps", minimum=1), "trajectory": bool(trajectory)}
 
 
 def run_spec(spec):
     """Run one spec (a module-level function, so process pools and dask can ship it):
-    the result's as_dict() plus the spec."""
+    the result's as_dict() plus the spec (and "t", "loss" lists if it asks for the trajectory)."""
     target = MemoryBump(ExpSum(spec["astar"], spec["wstar"]), omega=spec["omega"], c0=spec["c0"],
                         sigma=spec["sigma"])
     loss = Loss(target, len(spec["a0"]))
     r = gradient_flow(loss, spec["a0"], spec["w0"], delta=spec["delta"], method=spec["method"], dps=spec["dps"],
+                      rtol=spec.get("rtol", 1e-9), max_steps=spec.get("max_steps", 5000), dense=False,
                       on_precision="exact")
-    return {**spec, **r.as_dict()}
+    out = {**spec, **r.as_dict()}
+    if spec.get("trajectory"):
+        out.update(t=r.t.tolist(), loss=r.loss.tolist())
+    return out
 
 
 def sweep(specs, executor=None, client=None, progress=None):
