@@ -274,10 +274,14 @@ class _FloatPrinter(PythonCodePrinter):
     pass
 
 
-def compile_exprs(args, exprs, kind):
+def compile_exprs(args, exprs, kind, arrays=False):
     """Compile a (nested list of) sympy expression(s) in `args` into a Python
     function for numbers of `kind` ('float', 'mp' or 'arb').  Common
-    subexpressions are shared.  The function returns the same nesting."""
+    subexpressions are shared.  The function returns the same nesting.
+    arrays=True (float only): the plain numpy function, for float64 arrays
+    (no per-call conversion; the caller silences numpy's overflow warnings)."""
+    if arrays and kind != "float":
+        raise ValueError(f"arrays=True needs kind='float', got {kind!r}")
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
     printer = {"float": None, "mp": _MpPrinter, "arb": _ArbPrinter}[kind]
@@ -286,7 +290,7 @@ def compile_exprs(args, exprs, kind):
         kwargs["printer"] = printer({"fully_qualified_modules": False, "inline": True,
                                      "allow_unknown_functions": True})
     fn = sp.lambdify(args, exprs, **kwargs)
-    if kind != "float":
+    if kind != "float" or arrays:
         return fn
 
     # float64 as numpy scalars: an intermediate that overflows becomes inf (and

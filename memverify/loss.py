@@ -51,6 +51,7 @@ class Loss:
                             f"got {type(target).__name__}")
         self.target = target
         self.m = _validate.integer(m, "m", minimum=1)
+        self._norm2_cache = {}
 
     def __repr__(self):
         return f"Loss({self.target.spec()}, m={self.m})"
@@ -66,7 +67,7 @@ class Loss:
             wv = [prec.number(x) for x in w]
             moments = [[self.target._moment(n, wi, prec) if n in _ORDERS[what] else zero
                         for wi in wv] for n in range(3)]
-            norm = self.target._norm2(prec) if what == "value" else zero
+            norm = self._target_norm2(prec) if what == "value" else zero
             out = f(*av, *wv, *[x for row in moments for x in row], norm)
             if prec.kind == "float" and not np.all(np.isfinite(np.asarray(out, dtype=float))):
                 # an intermediate overflowed (w near 0): float64 cannot resolve this
@@ -75,6 +76,13 @@ class Loss:
             if what == "value":
                 return float(out) if prec.kind == "float" else +out
             return prec.array(out)
+
+    def _target_norm2(self, prec):
+        # ||rho||^2 is a constant: computed once per kind of number and precision
+        key = (prec.kind, prec.dps)
+        if key not in self._norm2_cache:
+            self._norm2_cache[key] = self.target._norm2(prec)
+        return self._norm2_cache[key]
 
     def value(self, a, w, dps=None, arb=False):
         """J(a, w) (eq. 18): a float, mpf or arb."""

@@ -97,22 +97,28 @@ def _phis_float(z, ks):
     kmax = max(ks)
     small = np.abs(z) < 0.5
     zs = z[small]
-    # phi_kmax by its series (0.5^j / j! < 1e-18 for j >= 15), then downwards
-    # phi_{k-1}(z) = 1/(k-1)! + z phi_k(z), which only damps errors for |z| < 1
-    p = np.full_like(zs, 1.0 / math.factorial(kmax + 21))
-    for j in range(20, -1, -1):
-        p = p * zs + 1.0 / math.factorial(kmax + j)
-    series = {kmax: p}
-    for k in range(kmax, min(ks), -1):
-        p = 1.0 / math.factorial(k - 1) + zs * p
-        series[k - 1] = p
+    series = {}
+    if zs.size:
+        # phi_kmax by its series (terms 0.5^j k!/(j+k)! < 1e-18 for j > 16), then
+        # downwards phi_{k-1}(z) = 1/(k-1)! + z phi_k(z), which damps errors for |z| < 1
+        p = np.full_like(zs, 1.0 / math.factorial(kmax + 17))
+        for j in range(16, -1, -1):
+            p = p * zs + 1.0 / math.factorial(kmax + j)
+        series[kmax] = p
+        for k in range(kmax, min(ks), -1):
+            p = 1.0 / math.factorial(k - 1) + zs * p
+            series[k - 1] = p
     zb = z[~small]
     with np.errstate(over="ignore", invalid="ignore"):
         ez = np.exp(zb)
     out = []
     for k in ks:
         o = np.empty_like(z)
-        o[small] = series[k]
+        if zs.size:
+            o[small] = series[k]
+        if not zb.size:
+            out.append(o)
+            continue
         with np.errstate(over="ignore", invalid="ignore"):
             # phi_k(z) = (e^z - sum_{j<k} z^j/j!) / z^k
             val = ez

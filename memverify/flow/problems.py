@@ -92,17 +92,17 @@ def _residual_compiled(m):
     # plain numpy lambdify rather than compile_exprs: these rational expressions
     # cannot overflow for w > 0, and compile_exprs' per-entry float conversion
     # cost more than the evaluation itself (half the time of a step at m = 10)
-    fg = sp.lambdify(args, sp.Matrix(grad), modules="numpy", cse=True)
-    fh = sp.lambdify(args, sp.Matrix(hess), modules="numpy", cse=True)
     jac = sp.Matrix(grad).jacobian(rs).applyfunc(sp.Abs)
-    fj = sp.lambdify(args, jac, modules="numpy", cse=True)
-    return fg, fh, fj
+    # the gradient and its error Jacobian in one call: they share subexpressions
+    fgj = sp.lambdify(args, [sp.Matrix(grad), jac], modules="numpy", cse=True)
+    fh = sp.lambdify(args, sp.Matrix(hess), modules="numpy", cse=True)
+    return fgj, fh
 
 
 @functools.lru_cache(maxsize=None)
 def _gauss_moments_float():
     """(M_0, .., M_3)(s) of the Gaussian template (targets.gaussian_moment) in float64, one call."""
-    return compile_exprs([_s_sym, _mu_sym, _sigma_sym], [gaussian_moment(n) for n in range(4)], "float")
+    return compile_exprs([_s_sym, _mu_sym, _sigma_sym], [gaussian_moment(n) for n in range(4)], "float", arrays=True)
 
 
 @functools.lru_cache(maxsize=None)
@@ -141,7 +141,7 @@ class OffsetProblem:
         base = target.base if isinstance(target, MemoryBump) else target
         self._base_terms = [(-gmpy2.mpq(Fraction(a)), gmpy2.mpq(Fraction(w))) for a, w in zip(base.a, base.w)]
         self.bump = target if isinstance(target, MemoryBump) else None
-        self._fg, self._fh, self._fj = _residual_compiled(self.m)
+        self._fgj, self._fh = _residual_compiled(self.m)
         self._moments = _exp_moments_exact()
         self._cache = (None, None)
         self._set_reference([gmpy2.mpq(float(x)) for x in theta_ref[: self.m]],
@@ -233,9 +233,9 @@ class OffsetProblem:
     def gradient(self, y):
         """(grad J, a componentwise bound on its rounding error)."""
         args, E = self._args(y)
-        g = np.array(self._fg(*args), dtype=float).ravel()
-        J = np.array(self._fj(*args), dtype=float)
-        return g, J @ E.ravel() + 4 * EPS * np.abs(g)
+        g, J = self._fgj(*args)
+        g = np.asarray(g, dtype=float).ravel()
+        return g, np.asarray(J, dtype=float) @ E.ravel() + 4 * EPS * np.abs(g)
 
     def hessian(self, y):
         args, _ = self._args(y)
