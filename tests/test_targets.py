@@ -14,6 +14,7 @@ import random
 
 import flint
 import mpmath as mp
+import numpy as np
 import pytest
 import sympy as sp
 
@@ -502,3 +503,23 @@ def test_rho_float_mp_arb_agree():
             if abs(want) > 1e-280:
                 assert rel(got, want) < 1e-12 or abs(got - float(want)) < 1e-15
             assert_certified(target.rho(t, dps=40, arb=True), want, f"{target!r} rho({t})")
+
+
+def test_digits_lost_array_equals_the_scalar_bound():
+    """The vectorised bound of the 'fast' flow is the scalar one, also beyond float64."""
+    b = MemoryBump(ExpSum([1.0], [1.0]), omega=1 / 40, c0=1.0, sigma=1.0)
+    s = np.array([1e-3, 0.8, 40.0, 41.0, 1e5, 1e160, 1e200])
+    got = b._digits_lost_array(range(4), s)
+    assert got.shape == (4, len(s))
+    assert [[int(x) for x in row] for row in got] == [[b._digits_lost(n, x) for x in s] for n in range(4)]
+
+
+def test_compile_exprs_arrays_only_for_float():
+    from memverify.backends import compile_exprs
+
+    x = sp.Symbol("x")
+    f = compile_exprs([x], [x**2, sp.exp(-x)], "float", arrays=True)
+    out = f(np.array([1.0, 2.0]))
+    assert list(out[0]) == [1.0, 4.0]
+    with pytest.raises(ValueError, match="arrays"):
+        compile_exprs([x], x**2, "mp", arrays=True)
