@@ -192,9 +192,9 @@ def _figure_approx(out, full):
 
 def _figure_flow(which):
     def draw(out, full):
-        from .claims.optimization import draw_figure
-
         import concurrent.futures
+
+        from .claims.optimization import draw_figure
 
         grid = {"2": (5, 10, 15, 20, 25, 30), "3": (5, 10, 15, 20, 25, 30, 35, 40)}[which] if full else None
         # the flows of the larger 1/omega take the longest: two local processes

@@ -412,7 +412,7 @@ def figure_data(which, inv_omegas=None, m=None, extra_w=None, delta=0.05, rtol=1
 
     The flows run at `rtol` (default 1e-6: at m = 10 the hitting times move by
     1.8e-4 relative at 1/omega = 30 and 1.8e-3 at 40 against rtol = 1e-9, the
-    fitted slopes by 3e-5, for 8 times fewer steps; `python
+    fitted slopes by 3e-5, for 7 times fewer steps; `python
     benchmarks/figure3_sweep.py --reference 1e-9`),
     on `executor` (a concurrent.futures.Executor, or None: one after the other
     in this process); progress(done, total) is called as runs finish."""
@@ -499,7 +499,7 @@ def verify_figure(which="2", inv_omegas=(5, 10, 15), m=None, extra_w=None, delta
         return Verdict("error", str(exc), {"inv_omegas": list(inv_omegas)})
     taus = [r["tau_loss"] for r in data["runs"]]
     ev = {"tau_loss": taus, "tau_param": [r["tau_param"] for r in data["runs"]], "fits": data["fits"],
-          "inv_omegas": list(inv_omegas), "m": data["m"], "w0": data["w0"],
+          "inv_omegas": list(inv_omegas), "m": data["m"], "w0": data["w0"], "rtol": data["rtol"],
           "steps": [r["steps"] for r in data["runs"]]}
     inc = all(taus[i] < taus[i + 1] for i in range(len(taus) - 1))
     ok = inc if expect == "lengthens" else all(taus[i] > taus[i + 1] for i in range(len(taus) - 1))
