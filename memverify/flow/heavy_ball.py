@@ -19,7 +19,7 @@ import mpmath
 import numpy as np
 
 from ._arith import _phi_mp
-from .integrator import StepRejected
+from .integrator import StepRejected, stage_gradient
 
 
 class HeavyBallProblem:
@@ -173,12 +173,6 @@ class HeavyBallRosenbrock:
         F = np.concatenate([z[n:], -self.gamma * z[n:] - g])
         return F, gerr, H, lam, Q, g
 
-    def _grad(self, y):
-        try:
-            return self.inner.gradient(y)
-        except (ValueError, OverflowError) as exc:
-            raise StepRejected(str(exc)) from None
-
     def step(self, t, z, h, lin):
         ar = self.arith
         n = self.problem.n
@@ -191,7 +185,7 @@ class HeavyBallRosenbrock:
             return np.concatenate([Q.dot(a1), Q.dot(a2)])
 
         def rem(U):  # Q^T of the p-rows of D = N(U) - N(z_n)
-            gU, _ = self._grad(U[:n])
+            gU, _ = stage_gradient(self.inner, U[:n])
             return Q.T.dot(-(gU - g) + H.dot(U[:n] - z[:n]))
 
         a1, a2 = _block_phi(ar, 1, h / 2, lam, gam, F1, F2)

@@ -33,6 +33,15 @@ class StepRejected(Exception):
     """A step could not be taken (a parameter left the domain, or overflow)."""
 
 
+def stage_gradient(problem, y):
+    """problem.gradient(y) at a stage of a step: a point outside the domain (or an
+    overflow) rejects the step instead of ending the run."""
+    try:
+        return problem.gradient(y)
+    except (ValueError, OverflowError) as exc:
+        raise StepRejected(str(exc)) from None
+
+
 @dataclass
 class Step:
     """One accepted step: enough to evaluate the dense output on [t, t + h]."""
@@ -73,12 +82,6 @@ class ExpRosenbrock:
         lam, Q = self.arith.eigh(H, h)
         return g, gerr, H, lam, Q
 
-    def _grad(self, y):
-        try:
-            return self.problem.gradient(y)
-        except (ValueError, OverflowError) as exc:
-            raise StepRejected(str(exc)) from None
-
     def step(self, t, y, h, lin):
         """Attempt a step of length h from (t, y) with the linearisation `lin`.
         Returns (y_new, error vector, Step, round_err): round_err is None in
@@ -93,11 +96,11 @@ class ExpRosenbrock:
         if ar.kind == "float" and not all(np.all(np.isfinite(p)) for p in (p1, p3, p4, p1h)):
             raise StepRejected("overflow in phi(-h H)")
         U2 = y + Q.dot((h / 2) * p1h * Fq)
-        g2, g2err = self._grad(U2)
+        g2, g2err = stage_gradient(self.problem, U2)
         D2 = -(g2 - g) + H.dot(U2 - y)
         D2q = Q.T.dot(D2)
         U3 = y + Q.dot(h * p1 * (Fq + D2q))
-        g3, g3err = self._grad(U3)
+        g3, g3err = stage_gradient(self.problem, U3)
         D3 = -(g3 - g) + H.dot(U3 - y)
         D3q = Q.T.dot(D3)
         A = 8 * D2q - D3q
