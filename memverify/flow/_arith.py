@@ -42,6 +42,12 @@ class Arith:
     def to_float(self, x):
         return np.array([float(v) for v in np.ravel(x)], dtype=float).reshape(np.shape(x))
 
+    def all_finite(self, x):
+        """True when every entry of the vector x is a finite number (no NaN, no inf)."""
+        if self.kind == "float":
+            return bool(np.all(np.isfinite(x)))
+        return all(mpmath.isfinite(v) for v in x)
+
     # linear algebra ---------------------------------------------------------
     def norm2(self, x):
         if self.kind == "float":

@@ -12,10 +12,15 @@ import numpy as np
 
 from .. import _validate
 from ..loss import Loss
+from .control import StepController
 from .integrator import ExpRosenbrock, StepRejected
+from .radau import RadauIIA
 from .problems import OffsetProblem, PlainProblem, auto_dps
 
 METHODS = ("exact", "fast", "naive")
+EPS = float(np.finfo(float).eps)
+# the integrators of the gradient flow (the heavy-ball flow has its own)
+SOLVERS = {"radau": RadauIIA, "exprb43": ExpRosenbrock}
 
 
 class PrecisionError(ArithmeticError):
@@ -54,6 +59,23 @@ class ParamSeparation(_Event):
 
     def value(self, ctx, theta):
         return ctx.arith.norm2(theta - ctx.theta0) - ctx.number(self.delta)
+
+
+def _event_resolution(ctx, event, theta, rtol):
+    """None when float64 resolves `event` at theta to a relative accuracy rtol of
+    its gap delta, else the reason: the rounding of J (LossHitting: |J - J_0| is
+    computed from two float64 values of J) or of theta itself (ParamSeparation)."""
+    problem = ctx.problem
+    if isinstance(event, LossHitting):
+        err = problem.value_error(theta) + problem.value_error(ctx.theta0)
+        what = "J(theta) - J(theta_0)"
+    else:
+        err = 4 * EPS * (float(ctx.arith.norm2(theta)) + float(ctx.arith.norm2(ctx.theta0)))
+        what = "||theta - theta_0||"
+    if err > rtol * event.delta:
+        return (f"float64 cannot resolve the event {event!r}: the rounding error of {what} "
+                f"can reach {err:.2e}, against rtol * delta = {rtol * event.delta:.2e}; use method='exact'")
+    return None
 
 
 def hitting_events(delta):
@@ -155,7 +177,8 @@ class _Context:
 # the driver
 
 
-def _check_inputs(loss, a0, w0, events, delta, method, dps, t_max, rtol, atol, max_steps, on_precision):
+def _check_inputs(loss, a0, w0, events, delta, method, dps, t_max, rtol, atol, max_steps, on_precision,
+                  integrator):
     if not isinstance(loss, Loss):
         raise TypeError(f"loss must be a memverify.Loss, got {type(loss).__name__}")
     a0 = _validate.vector(a0, "a0", length=loss.m)
@@ -180,7 +203,11 @@ def _check_inputs(loss, a0, w0, events, delta, method, dps, t_max, rtol, atol, m
         raise ValueError("events: at most one event of each kind")
     t_max = _validate.positive(t_max, "t_max")
     rtol = _validate.positive(rtol, "rtol")
+    if not rtol < 1:
+        raise ValueError(f"rtol must be in (0, 1), got {rtol!r}")
     atol = _validate.positive(atol, "atol")
+    if integrator not in SOLVERS:
+        raise ValueError(f"integrator must be one of {tuple(SOLVERS)}, got {integrator!r}")
     max_steps = _validate.integer(max_steps, "max_steps", minimum=1)
     if on_precision not in ("raise", "exact"):
         raise ValueError(f"on_precision must be 'raise' or 'exact', got {on_precision!r}")
@@ -188,7 +215,8 @@ def _check_inputs(loss, a0, w0, events, delta, method, dps, t_max, rtol, atol, m
 
 
 def gradient_flow(loss, a0, w0, events=None, delta=None, method="exact", dps=None, t_max=1e60,
-                  rtol=1e-9, atol=1e-12, max_steps=5000, dense=True, on_precision="raise", momentum=None):
+                  rtol=1e-9, atol=1e-12, max_steps=5000, dense=True, on_precision="raise", momentum=None,
+                  integrator="radau"):
     """Integrate the gradient flow d theta/d tau = -grad J(theta) (eq. 21) from
     theta_0 = (a0, w0) until every event has happened or tau = t_max.
 
@@ -209,7 +237,7 @@ def gradient_flow(loss, a0, w0, events=None, delta=None, method="exact", dps=Non
     Returns a `FlowResult`.
     """
     a0, w0, events, dps, t_max, rtol, atol, max_steps = _check_inputs(
-        loss, a0, w0, events, delta, method, dps, t_max, rtol, atol, max_steps, on_precision)
+        loss, a0, w0, events, delta, method, dps, t_max, rtol, atol, max_steps, on_precision, integrator)
     theta0 = list(a0) + list(w0)
     if momentum is not None:
         momentum = _validate.real(momentum, "momentum")
@@ -232,15 +260,20 @@ def gradient_flow(loss, a0, w0, events=None, delta=None, method="exact", dps=Non
             problem = HeavyBallProblem(problem, problem.arith.number(momentum))
     try:
         with _workdps(dps):
-            res = _integrate(problem, theta0, events, t_max, rtol, atol, max_steps, dense, method,
+            if momentum is not None:
+                from .heavy_ball import HeavyBallRosenbrock
+                solver = HeavyBallRosenbrock(problem)
+            else:
+                solver = SOLVERS[integrator](problem)
+            res = _integrate(problem, solver, theta0, events, t_max, rtol, atol, max_steps, dense, method,
                              check_precision=(method != "exact"))
         if momentum is not None:
             res.method = f"{method}, heavy ball gamma={float(momentum):g}"
-    except PrecisionError:
+    except PrecisionError as exc:
         if on_precision == "exact":
             res = gradient_flow(loss, a0, w0, events=events, method="exact", t_max=t_max, rtol=rtol,
-                                atol=atol, max_steps=max_steps, dense=dense)
-            res.message = "float64 could not resolve the gradient; escalated to 'exact'. " + res.message
+                                atol=atol, max_steps=max_steps, dense=dense, integrator=integrator)
+            res.message = f"escalated to 'exact' ({exc}). " + res.message
             res.seconds = time.perf_counter() - start
             return res
         raise
@@ -248,14 +281,8 @@ def gradient_flow(loss, a0, w0, events=None, delta=None, method="exact", dps=Non
     return res
 
 
-def _integrate(problem, theta0, events, t_max, rtol, atol, max_steps, dense, method, check_precision):
+def _integrate(problem, solver, theta0, events, t_max, rtol, atol, max_steps, dense, method, check_precision):
     ar = problem.arith
-    m = len(theta0) // 2
-    if type(problem).__name__ == "HeavyBallProblem":
-        from .heavy_ball import HeavyBallRosenbrock
-        solver = HeavyBallRosenbrock(problem)
-    else:
-        solver = ExpRosenbrock(problem)
     y = problem.initial_state(theta0)
     th0 = ar.vector(theta0)
     J0 = problem.value(th0)
@@ -270,48 +297,54 @@ def _integrate(problem, theta0, events, t_max, rtol, atol, max_steps, dense, met
     for e in events:
         if prev_val[e.name] > 0:
             raise ValueError(f"{e!r} is already exceeded at theta_0")
+        if check_precision and (why := _event_resolution(ctx, e, th0, rtol)):
+            raise PrecisionError(why)
+    # a solver whose error estimate is of lower order than its solution says what
+    # tolerance on the estimate gives a local error of about rtol (atol scales alike)
+    est = getattr(solver, "estimate_tolerance", None)
+    k = 1.0 if est is None else est(rtol) / rtol
+    ctl = StepController(solver.order, ar, rtol * k, atol * k)
     lin = solver.linearise(y)
-    lam = lin[3]
-    h = ar.number(1e-2) / max(ar.norm_inf(lam), ar.number(1e-12))
-    steps = rejected = streak = 0
-    # the error estimate is O(h^(order + 1)) (order of the embedded solution)
-    expo = ar.number(1) / (solver.order + 1)
+    h = ctl.first_step(lin[3])
+    steps = rejected = 0
+    st_prev = None
     status, message = 0, f"reached t_max = {t_max:g}"
     while True:
         if steps >= max_steps:
             status, message = -1, f"max_steps = {steps} reached at tau = {float(t):.6g}"
             break
+        h_cap = solver.max_step(lin) if hasattr(solver, "max_step") else None
+        if h_cap is not None and h > h_cap:
+            h = h_cap
         if t + h > t_max_n:
             h = t_max_n - t
+        # the error norm's scale at the start of the step (for Newton's stopping test)
+        scale0 = ctl.scale(ar.norm_inf(problem.theta(y) - th0), t + h, ar.norm_inf(lin[0]))
         try:
-            y_new, err, st, round_err = solver.step(t, y, h, lin)
+            y_new, err, st, round_err = solver.step(t, y, h, lin, lambda d: ar.norm_inf(d) / scale0,
+                                                    previous=st_prev)
             th_new = problem.theta(y_new)
-            if not all(x > 0 for x in th_new[m:]):
+            if not ar.all_finite(th_new):
+                raise StepRejected("a non-finite state")
+            if not all(x > 0 for x in th_new[problem.m:]):
                 raise StepRejected("a rate w_i left (0, inf)")
-            # error per step relative to how far theta has moved, or to how far it
-            # moves in a time rtol * tau at the current speed (an error along the
-            # path is a time shift; after a long plateau the escape is fast)
-            # (capped at 1: never more than rtol on an O(1) state)
-            scale = ar.number(atol) + ar.number(rtol) * max(ar.norm_inf(th_new - th0),
-                                                            min((t + h) * ar.norm_inf(lin[0]), 1))
+            scale = ctl.scale(ar.norm_inf(th_new - th0), t + h, ar.norm_inf(lin[0]))
             err_norm = ar.norm_inf(err) / scale
             if not err_norm < ar.number(1e300):
                 raise StepRejected("non-finite error estimate")
         except StepRejected as exc:
             rejected += 1
-            streak += 1
-            h = h / 4
-            if streak > 60:
+            h = ctl.failed(h)
+            if h is None:
                 status, message = -1, f"no acceptable step at tau = {float(t):.6g}: {exc}"
                 break
             continue
         if err_norm > 1:
             rejected += 1
-            streak += 1
-            if streak > 60:
+            h = ctl.rejected(h, err_norm)
+            if h is None:
                 status, message = -1, f"step size underflow at tau = {float(t):.6g}"
                 break
-            h = h * max(ar.number(0.2), ar.number(0.9) * err_norm ** -expo)
             continue
         # the gradient's rounding error must not move the state by more than the
         # tolerance, or by more than 1e-6 of the step's own motion, in any
@@ -328,7 +361,6 @@ def _integrate(problem, theta0, events, t_max, rtol, atol, max_steps, dense, met
                     f"{float(moved[i]):.2e} and a tolerance of {float(scale):.2e}; use method='exact'")
         # accepted
         steps += 1
-        just_rejected, streak = streak > 0, 0
         t_new = t + h
         st.base = getattr(problem, "theta_ref", None)
         for e in events:
@@ -338,10 +370,13 @@ def _integrate(problem, theta0, events, t_max, rtol, atol, max_steps, dense, met
             if v > 0:
                 s = _locate(lambda s: e.value(ctx, _theta_at(st, s, ar, problem)),
                             ar.number(0), h, prev_val[e.name], v, t, ar)
+                if check_precision and (why := _event_resolution(ctx, e, _theta_at(st, s, ar, problem), rtol)):
+                    raise PrecisionError(why)
                 found_exact[e.name] = t + s
                 found[e.name] = float(t + s)
             prev_val[e.name] = v
         t, y = t_new, problem.rebase(y_new)
+        st_prev = st
         ts.append(float(t))
         ys.append(ar.to_float(th_new))
         if ar.kind == "mp":
@@ -354,10 +389,7 @@ def _integrate(problem, theta0, events, t_max, rtol, atol, max_steps, dense, met
             break
         if t >= t_max_n:
             break
-        fac = ar.number(10) if err_norm == 0 else min(ar.number(10), ar.number(0.9) * err_norm ** -expo)
-        if just_rejected:  # no growth right after a rejection (Hairer-Wanner): no ping-pong
-            fac = min(fac, ar.number(1))
-        h = h * max(fac, ar.number(0.2))
+        h = ctl.accepted(h, err_norm)
         lin = solver.linearise(y, h)
     return FlowResult(t=np.array(ts), y=np.array(ys), loss=np.array(losses), t_events=found, status=status,
                       message=message, method=method, steps=steps, rejected=rejected, dps=problem.dps,

@@ -33,6 +33,10 @@ class HeavyBallProblem:
         self.n = None
 
     @property
+    def m(self):
+        return self.inner.m
+
+    @property
     def theta_ref(self):
         return getattr(self.inner, "theta_ref", None)
 
@@ -173,7 +177,7 @@ class HeavyBallRosenbrock:
         F = np.concatenate([z[n:], -self.gamma * z[n:] - g])
         return F, gerr, H, lam, Q, g
 
-    def step(self, t, z, h, lin):
+    def step(self, t, z, h, lin, norm=None, previous=None):
         ar = self.arith
         n = self.problem.n
         F, gerr, H, lam, Q, g = lin

@@ -82,8 +82,9 @@ class ExpRosenbrock:
         lam, Q = self.arith.eigh(H, h)
         return g, gerr, H, lam, Q
 
-    def step(self, t, y, h, lin):
-        """Attempt a step of length h from (t, y) with the linearisation `lin`.
+    def step(self, t, y, h, lin, norm=None, previous=None):
+        """Attempt a step of length h from (t, y) with the linearisation `lin`
+        (`norm`, the driver's error norm of an increment, is not needed here).
         Returns (y_new, error vector, Step, round_err): round_err is None in
         exact arithmetic, else (how far the gradient's rounding error can move
         the state, how far the step moves it), per eigendirection of H_n."""

@@ -83,10 +83,13 @@ def linearised_flow(loss, a0, w0, delta, dps=None):
                               float(bound), dps)
 
 
-def _first_crossing(f, lo=mpmath.mpf("1e-6"), hi_max=mpmath.mpf("1e300")):
-    """The first tau with f(tau) > 0, scanning tau by factors of 2 and bisecting in log tau."""
-    if f(lo) > 0:
-        return lo
+def _first_crossing(f, lo=mpmath.mpf("1e-6"), hi_max=mpmath.mpf("1e300"), lo_min=mpmath.mpf("1e-300")):
+    """The first tau with f(tau) > 0 (f increasing, f(0) < 0), scanning tau by factors
+    of 2 (down from `lo` when f(lo) > 0 already) and bisecting in log tau."""
+    while f(lo) > 0:
+        if lo < lo_min:
+            return lo
+        lo = lo / 2
     hi = lo
     while f(hi) <= 0:
         lo, hi = hi, hi * 2

@@ -1,0 +1,63 @@
+"""The step-size controller of the gradient-flow driver: the error norm of a
+step and the next step size after an accepted or a rejected step."""
+
+from __future__ import annotations
+
+SAFETY = 0.9          # fraction of the optimal step taken
+FAC_MIN = 0.2         # the step shrinks by at most this factor after an error-test failure
+FAC_MAX = 10.0        # and grows by at most this factor after an accepted step
+SHRINK_FAILED = 0.25  # factor after a failed step (domain left, overflow, Newton failure)
+MAX_STREAK = 60       # consecutive failures before the run stops (status -1)
+FIRST_STEP = 1e-2     # the first step, in units of 1 / max |eigenvalue of Hess J|
+
+
+class StepController:
+    """Step sizes for a method whose error estimate is O(h^(order + 1)).
+
+    The error of a step is measured by `error_norm`: ||err||_inf divided by
+    atol + rtol max(||theta - theta_0||_inf, min(tau ||grad J||_inf, 1)) -- relative
+    to how far theta has moved, or to how far it moves in a time rtol * tau at the
+    current speed (an error along the path is a shift in time), capped at 1 so
+    that an O(1) state never has an error above rtol.  A step is accepted when
+    its norm is <= 1."""
+
+    def __init__(self, order, arith, rtol, atol):
+        self.arith = arith
+        self.rtol = arith.number(rtol)
+        self.atol = arith.number(atol)
+        self.expo = arith.number(1) / (order + 1)
+        self.streak = 0
+
+    def first_step(self, lam):
+        ar = self.arith
+        return ar.number(FIRST_STEP) / max(ar.norm_inf(lam), ar.number(1e-12))
+
+    def scale(self, moved, tau, speed):
+        """atol + rtol max(moved, min(tau speed, 1)): the denominator of the error norm."""
+        return self.atol + self.rtol * max(moved, min(tau * speed, self.arith.number(1)))
+
+    def failed(self, h):
+        """The next h after a failed attempt, or None when too many failed in a row."""
+        self.streak += 1
+        return None if self.streak > MAX_STREAK else h * self.arith.number(SHRINK_FAILED)
+
+    def rejected(self, h, err_norm):
+        """The next h after an error-test failure (err_norm > 1), or None (too many in a row)."""
+        self.streak += 1
+        if self.streak > MAX_STREAK:
+            return None
+        ar = self.arith
+        return h * max(ar.number(FAC_MIN), ar.number(SAFETY) * err_norm ** -self.expo)
+
+    def accepted(self, h, err_norm):
+        """The next h after an accepted step; no growth right after a rejection
+        (Hairer-Wanner), which stops a ping-pong between rejections."""
+        ar = self.arith
+        just_rejected, self.streak = self.streak > 0, 0
+        if err_norm == 0:
+            fac = ar.number(FAC_MAX)
+        else:
+            fac = min(ar.number(FAC_MAX), ar.number(SAFETY) * err_norm ** -self.expo)
+        if just_rejected:
+            fac = min(fac, ar.number(1))
+        return h * max(fac, ar.number(FAC_MIN))

@@ -1,0 +1,276 @@
+"""A 3-stage Radau IIA integrator (order 5, L-stable, stiffly accurate) for the
+gradient flow d theta/d tau = F(theta) = -grad J(theta), with the exact Hessian
+as Jacobian.
+
+Why Radau IIA: after the plateau the slow variables speed up by many orders of
+magnitude while the fast ones stay slaved to them on a curved slow manifold.
+An exponential method linearises once per step and follows that curve in tiny
+steps; the stages of a stiffly accurate collocation method sit on the
+quasi-equilibrium itself, so its steps follow the slow motion only.  On the
+plateau (a nearly linear flow) its steps grow geometrically, like those of the
+exponential method.
+
+The stage increments Z_i = Y_i - y_n (i = 1..3, at tau_n + c_i h) solve
+Z = h (A (x) I) F(y_n + Z) by simplified Newton iterations with the Jacobian
+-H_n = -Q diag(lambda) Q^T: in the eigenbasis of H_n the Newton matrix
+I - h A (x) (-H_n) splits into one 3x3 matrix I_3 + h lambda_j A per
+eigendirection j.  y_{n+1} = y_n + Z_3 (c_3 = 1).  The embedded third-order
+solution (Hairer and Wanner, Solving ODEs II, IV.8) gives the error estimate
+
+    err = (I + h gamma_0 H_n)^{-1} (gamma_0 h F(y_n) + sum_i e_i Z_i),
+
+gamma_0 the real eigenvalue of A; the dense output is the collocation
+polynomial through (0, 0) and (c_i h, Z_i).  The tableau and e are derived
+with sympy (`radau_tableau`) from the collocation conditions, not typed in.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from .integrator import StepRejected, stage_gradient
+
+NEWTON_MAX_ITER = 10   # Newton iterations before the step is rejected
+NEWTON_KAPPA = 0.03    # stop when the stages' remaining error is below this (in the error norm)
+NEWTON_SWITCH = 0.3    # simplified Newton contracting slower than this: use the stages' Hessians
+NEWTON_MAX_RATE = 0.9  # a contraction rate above this: the iteration diverges, reject
+# along an unstable direction (lambda < 0) the stability function of Radau IIA has a
+# pole at h |lambda| = 1/gamma0 = 3.64 (and the Newton matrix is singular there)
+UNSTABLE_REACH = 1.5   # so a step keeps h |lambda_min| below this
+EXTRAPOLATE_MAX_RATIO = 3  # the previous step's polynomial is a candidate guess up to h = 3 h_prev
+
+
+@functools.lru_cache(maxsize=None)
+def radau_tableau():
+    """Exact (sympy) tableau of the 3-stage Radau IIA method and its error estimator:
+    dict with c (3,), A (3x3), gamma0 (the real eigenvalue of A, a CRootOf) and
+    e (3,) with e^T Z = (b_hat - b)^T h F(Y), b_hat the weights of the embedded
+    order-3 quadrature on the nodes (0, c_1, c_2, c_3) with weight gamma0 at 0."""
+    x = sp.Symbol("x")
+    s = 3
+    # the nodes: zeros of d^{s-1}/dx^{s-1} [x^{s-1} (x - 1)^s] (Radau right), ascending
+    nodes = sp.Poly(sp.diff(x ** (s - 1) * (x - 1) ** s, x, s - 1), x)
+    c = sorted(sp.roots(nodes, x).keys(), key=lambda r: float(r))
+    # A_ij = int_0^{c_i} l_j(x) dx with l_j the Lagrange basis on the nodes (collocation)
+    lag = [sp.prod([(x - c[k]) / (c[j] - c[k]) for k in range(s) if k != j]) for j in range(s)]
+    A = sp.Matrix(s, s, lambda i, j: sp.radsimp(sp.expand(sp.integrate(sp.expand(lag[j]), (x, 0, c[i])))))
+    b = A.row(s - 1)
+    lam = sp.Symbol("lam")
+    # the characteristic polynomial has rational coefficients: gamma0 is a CRootOf
+    charpoly = sp.Poly(sp.expand((A - lam * sp.eye(s)).det()), lam)
+    gamma0 = [r for r in charpoly.all_roots() if r.is_real][0]
+    # b_hat_1..3: sum_i b_hat_i c_i^(k-1) = 1/k - gamma0 [k = 1], k = 1..3 (order 3 with node 0)
+    V = sp.Matrix(s, s, lambda k, i: c[i] ** k)
+    rhs = sp.Matrix([sp.Rational(1, k + 1) - (gamma0 if k == 0 else 0) for k in range(s)])
+    b_hat = V.LUsolve(rhs)
+    e = (b_hat.T - b) * A.inv()
+    return {"c": c, "A": A, "gamma0": gamma0, "e": list(e)}
+
+
+@functools.lru_cache(maxsize=None)
+def _constants(dps):
+    """The tableau as numbers: float64 (dps None) or mpf at dps digits (with guard digits)."""
+    tab = radau_tableau()
+    if dps is None:
+        num = float
+    else:
+        def num(v):
+            with mpmath.workdps(dps + 10):
+                return mpmath.mpf(sp.N(v, dps + 10))
+    c = [num(v) for v in tab["c"]]
+    A = [[num(tab["A"][i, j]) for j in range(3)] for i in range(3)]
+    return c, A, num(tab["gamma0"]), [num(v) for v in tab["e"]]
+
+
+def _solve3(M, r):
+    """Solve M x = r for a batch of 3x3 systems: M[i][j] and r[i] are arrays over
+    the eigendirections (float64 or mpf object arrays), by Cramer's rule on the
+    cofactors.  Returns (x as a list of 3 arrays, det)."""
+    (a, b, c), (d, e, f), (g, h, k) = M
+    co = [[e * k - f * h, c * h - b * k, b * f - c * e],
+          [f * g - d * k, a * k - c * g, c * d - a * f],
+          [d * h - e * g, b * g - a * h, a * e - b * d]]
+    det = a * co[0][0] + b * co[1][0] + c * co[2][0]
+    return [(co[i][0] * r[0] + co[i][1] * r[1] + co[i][2] * r[2]) / det for i in range(3)], det
+
+
+@dataclass
+class RadauStep:
+    """One accepted step: its collocation polynomial, the dense output on [t, t + h]."""
+
+    t: object
+    h: object
+    y: object         # state at t
+    c: tuple          # nodes c_1..c_3
+    Z: tuple          # stage increments Z_1..Z_3 (states at t + c_i h minus y)
+    base: object = None  # theta = base + state (offset states), or None
+
+    def __call__(self, s, arith):
+        """State at t + s, 0 <= s <= h: the cubic through (0, 0) and (c_i h, Z_i)."""
+        x = s / self.h
+        c = self.c
+        out = self.y
+        for j in range(3):
+            lj = x
+            for k in range(3):
+                if k != j:
+                    lj = lj * (x - c[k]) / (c[j] - c[k])
+            out = out + (lj / c[j]) * self.Z[j]
+        return out
+
+
+class RadauIIA:
+    """Steps of 3-stage Radau IIA for a problem with gradient(y) -> (g, rounding-error
+    bound or None) and hessian(y), in the problem's arithmetic (float64 or mpmath)."""
+
+    order = 3  # of the embedded solution: the error estimate is O(h^4)
+
+    @staticmethod
+    def estimate_tolerance(rtol):
+        """The tolerance put on the order-3 error estimate for a local error of about
+        rtol in the order-5 solution (Hairer and Wanner's RADAU5: 0.1 rtol^(2/3); the
+        estimate ~ h^4 and the error ~ h^6 meet at h ~ rtol^(1/6))."""
+        return 0.1 * rtol ** (2 / 3)
+
+    def __init__(self, problem):
+        self.problem = problem
+        self.arith = problem.arith
+        self.c, self.A, self.gamma0, self.e = _constants(problem.dps)
+
+    def linearise(self, y, h=None):
+        """(g, error bound, H, eigenvalues, eigenvectors) at y, for a step of about h."""
+        g, gerr = self.problem.gradient(y)
+        H = self.problem.hessian(y)
+        lam, Q = self.arith.eigh(H, h)
+        return g, gerr, H, lam, Q
+
+    def max_step(self, lin):
+        """The largest step the linearisation `lin` allows: UNSTABLE_REACH / |lambda_min|
+        when H_n has a negative eigenvalue (None: no limit)."""
+        lam_min = min(lin[3])
+        return self.arith.number(UNSTABLE_REACH) / abs(lam_min) if lam_min < 0 else None
+
+    def step(self, t, y, h, lin, newton_norm, previous=None):
+        """Attempt a step of length h from (t, y); see `_step`.  A stage that
+        overflows is rejected explicitly (StepRejected), so numpy's warnings are off."""
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return self._step(t, y, h, lin, newton_norm, previous)
+
+    def _step(self, t, y, h, lin, newton_norm, previous=None):
+        """A step of length h from (t, y).  newton_norm(d): the driver's
+        error norm of a state increment d (a step is accepted at <= 1); the
+        Newton iterations stop when the remaining error of the stages, estimated
+        from the contraction rate, is below NEWTON_KAPPA in it.  Returns (y_new, err, RadauStep, round_err) as
+        ExpRosenbrock.step does; raises StepRejected when Newton fails."""
+        ar = self.arith
+        g, gerr, H, lam, Q = lin
+        A, c, n = self.A, self.c, len(y)
+        one = ar.number(1)
+        hl = h * lam
+        M = [[(one if i == j else 0 * one) + hl * A[i][j] for j in range(3)] for i in range(3)]
+        M = [[Mij if np.ndim(Mij) else Mij * np.ones(n) for Mij in row] for row in M]
+        Fq = -Q.T.dot(g)
+        # initial guess: the linearised flow at the nodes, exact for a quadratic J
+        zq = [c[i] * h * ar.phi(1, -c[i] * hl) * Fq for i in range(3)]
+        if ar.kind == "float" and not all(np.all(np.isfinite(z)) for z in zq):
+            raise StepRejected("overflow in the linearised guess")
+        Z = [Q.dot(z) for z in zq]
+        if isinstance(previous, RadauStep) and h <= EXTRAPOLATE_MAX_RATIO * previous.h:
+            # the previous collocation polynomial continued: it follows the curvature
+            # of a slow manifold, which the linearised guess misses; keep the better
+            Zx = [previous(previous.h + c[i] * h, ar) - previous(previous.h, ar) for i in range(3)]
+            if self._residual_norm(y, Zx, h, newton_norm) < self._residual_norm(y, Z, h, newton_norm):
+                Z = Zx
+                zq = [Q.T.dot(z) for z in Z]
+        prev, errs, full = None, None, False
+        for it in range(NEWTON_MAX_ITER):
+            grads = [stage_gradient(self.problem, y + Z[i]) for i in range(3)]
+            # residual of Z = h A F(y + Z)
+            Fs = [-gi[0] for gi in grads]
+            res = [h * sum(A[i][j] * Fs[j] for j in range(3)) - Z[i] for i in range(3)]
+            if full:
+                dZ = self._full_newton(y, Z, h, res)
+                dz = [Q.T.dot(d) for d in dZ]
+            else:
+                dz, det = _solve3(M, [Q.T.dot(r) for r in res])
+                if ar.kind == "float" and not np.all(np.isfinite(det) & (np.abs(det) > 1e-12)):
+                    raise StepRejected("singular Newton matrix (h |lambda| near an eigenvalue of A^-1)")
+                dZ = [Q.dot(d) for d in dz]
+            Z = [Z[i] + dZ[i] for i in range(3)]
+            zq = [Q.T.dot(z) for z in Z]
+            size = max(newton_norm(d) for d in dZ)
+            if ar.kind == "float" and not np.isfinite(size):
+                raise StepRejected("non-finite Newton correction")
+            if prev is None:
+                converged = size <= ar.number(NEWTON_KAPPA * 1e-2)
+            else:
+                rate = size / prev if prev > 0 else 0 * one
+                if rate >= NEWTON_SWITCH and not full:
+                    # the Jacobian at y_n no longer describes the stages (the escape):
+                    # Newton with the Hessians at the stages from here on
+                    full, prev = True, None
+                    continue
+                if rate >= NEWTON_MAX_RATE:
+                    raise StepRejected(f"Newton diverges (rate {float(rate):.2f})")
+                converged = rate / (1 - rate) * size <= ar.number(NEWTON_KAPPA)
+            if converged:
+                errs = [gi[1] for gi in grads]
+                break
+            prev = size
+        else:
+            raise StepRejected(f"Newton did not converge in {NEWTON_MAX_ITER} iterations")
+        y_new = y + Z[2]
+        # embedded error estimate, filtered by (I + h gamma0 H)^{-1} (stiff components damped)
+        den = 1 + self.gamma0 * hl
+        if ar.kind == "float" and not np.all(np.abs(den) > 1e-12):
+            raise StepRejected("singular error filter")
+        err_q = (self.gamma0 * h * Fq + sum(self.e[i] * zq[i] for i in range(3))) / den
+        err = Q.dot(err_q)
+        round_err = None
+        if gerr is not None:
+            # how far a gradient error within the stages' bounds can move the state,
+            # per eigendirection of H_n, against how far the step moves it there
+            e = abs(Q).T.dot(gerr + sum(x for x in errs))
+            reach = h * abs(ar.phi(1, -hl)) * e
+            moved = abs(zq[2])
+            round_err = (reach, moved)
+        return y_new, err, RadauStep(t, h, y, tuple(c), tuple(Z)), round_err
+
+    def _residual_norm(self, y, Z, h, norm):
+        """||Z - h A F(y + Z)|| in the driver's error norm (inf when a stage fails)."""
+        try:
+            Fs = [-stage_gradient(self.problem, y + Z[j])[0] for j in range(3)]
+        except StepRejected:
+            return float("inf")
+        return max(norm(h * sum(self.A[i][j] * Fs[j] for j in range(3)) - Z[i]) for i in range(3))
+
+    def _full_newton(self, y, Z, h, res):
+        """The Newton correction of the stages with the Hessian at each stage:
+        (I + h [A_ij H(Y_j)]) dZ = res, a dense 3n x 3n system."""
+        ar, A, n = self.arith, self.A, len(y)
+        Hs = [self.problem.hessian(y + Z[j]) for j in range(3)]
+        if ar.kind == "float":
+            K = np.eye(3 * n) + h * np.block([[A[i][j] * Hs[j] for j in range(3)] for i in range(3)])
+            if not np.all(np.isfinite(K)):
+                raise StepRejected("non-finite Hessian at a stage")
+            try:
+                d = np.linalg.solve(K, np.concatenate(res))
+            except np.linalg.LinAlgError:
+                raise StepRejected("singular Newton matrix") from None
+            return [d[i * n:(i + 1) * n] for i in range(3)]
+        K = mpmath.matrix(3 * n, 3 * n)
+        for i in range(3):
+            for j in range(3):
+                for r in range(n):
+                    for q in range(n):
+                        K[i * n + r, j * n + q] = (1 if (i == j and r == q) else 0) + h * A[i][j] * Hs[j][r][q]
+        try:
+            d = mpmath.lu_solve(K, mpmath.matrix([x for r in res for x in r]))
+        except ZeroDivisionError:
+            raise StepRejected("singular Newton matrix") from None
+        return [np.array([d[i * n + r] for r in range(n)], dtype=object) for i in range(3)]

@@ -1,0 +1,119 @@
+"""The Radau IIA integrator of the gradient flow, its step-size controller, and the
+float64 resolution checks of the events."""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from memverify import ExpSum, Loss, MemoryBump
+from memverify.flow import PrecisionError, gradient_flow, linearised_flow
+from memverify.flow.control import StepController
+from memverify.flow._arith import Arith
+from memverify.flow.radau import RadauStep, radau_tableau
+
+
+def _loss(inv_omega):
+    return Loss(MemoryBump(ExpSum([1.0], [1.0]), omega=1 / inv_omega), 2)
+
+
+def test_tableau_is_radau_iia():
+    """The derived tableau satisfies the order conditions B(5) and C(3), c_3 = 1, and
+    its error estimator equals the one published for RADAU5 (Hairer and Wanner,
+    IV.8: e = (-13 - 7 sqrt 6, -13 + 7 sqrt 6, -1) / (3 mu), mu = 3 + 3^(2/3) - 3^(1/3))."""
+    tab = radau_tableau()
+    c, A = tab["c"], tab["A"]
+    b = A.row(2)
+    assert c[2] == 1
+    for k in range(1, 6):  # B(5): the quadrature is exact for degree <= 4
+        assert sp.simplify(sum(b[i] * c[i] ** (k - 1) for i in range(3)) - sp.Rational(1, k)) == 0
+    for i in range(3):  # C(3): each stage is a collocation condition
+        for k in range(1, 4):
+            assert sp.simplify(sum(A[i, j] * c[j] ** (k - 1) for j in range(3)) - c[i] ** k / k) == 0
+    mu = 3 + 3 ** (2 / 3) - 3 ** (1 / 3)
+    published = np.array([-13 - 7 * 6**0.5, -13 + 7 * 6**0.5, -1]) / (3 * mu)
+    derived = np.array([float(v) for v in tab["e"]])
+    assert np.allclose(derived, published, rtol=1e-13, atol=0)
+    assert math.isclose(float(tab["gamma0"]), 1 / mu, rel_tol=1e-14)
+
+
+def test_dense_output_interpolates_stages():
+    ar = Arith()
+    c = (0.2, 0.6, 1.0)
+    Z = tuple(np.array([ci**2, -ci]) for ci in c)
+    st = RadauStep(0.0, 2.0, np.array([1.0, 1.0]), c, Z)
+    assert np.allclose(st(0.0, ar), [1.0, 1.0])
+    for ci, zi in zip(c, Z):
+        assert np.allclose(st(2.0 * ci, ar), 1.0 + zi)
+
+
+def test_controller_constants_and_limits():
+    ctl = StepController(3, Arith(), 1e-9, 1e-12)
+    assert ctl.accepted(1.0, 0.0) == 10.0  # FAC_MAX
+    assert ctl.rejected(1.0, 1e12) == pytest.approx(0.2)  # FAC_MIN
+    assert ctl.accepted(1.0, 1e-8) == 1.0  # no growth right after a rejection
+    for _ in range(60):
+        assert ctl.failed(1.0) is not None
+    assert ctl.failed(1.0) is None  # too many failures in a row
+
+
+def test_radau_agrees_with_exprb43_in_fewer_steps():
+    """Two integrators that share only the problem: hitting times within 1e-8, and
+    Radau IIA crosses the escape in far fewer steps (measured: 191 against 734)."""
+    L = _loss(10)
+    ra = gradient_flow(L, [1.0, 0.0], [1.0, 0.8], delta=0.05, method="fast")
+    ex = gradient_flow(L, [1.0, 0.0], [1.0, 0.8], delta=0.05, method="fast", integrator="exprb43")
+    assert ra.status == ex.status == 1
+    for k in ("tau_loss", "tau_param"):
+        assert ra.t_events[k] == pytest.approx(ex.t_events[k], rel=1e-8)
+    assert ra.steps < 250 < ex.steps
+    # the dense output of the collocation polynomial: continuous at the step ends
+    mid = 0.5 * (ra.t[10] + ra.t[11])
+    assert np.all(np.isfinite(ra.sol(mid)))
+    assert np.allclose(ra.sol(ra.t[11]), ra.y[11], rtol=1e-12, atol=1e-15)
+
+
+def test_radau_exact_matches_fast():
+    L = _loss(5)
+    f = gradient_flow(L, [1.0, 0.0], [1.0, 0.8], delta=0.05, method="fast")
+    e = gradient_flow(L, [1.0, 0.0], [1.0, 0.8], delta=0.05, method="exact", dps=30)
+    for k in ("tau_loss", "tau_param"):
+        assert f.t_events[k] == pytest.approx(e.t_events[k], rel=1e-9)
+
+
+def test_switched_off_start_escapes_at_20():
+    """The start of issue 11 that exprb43 could not finish in 5000 steps."""
+    r = gradient_flow(_loss(20), [1.0, 0.0], [1.0, 2.0], delta=0.05, method="fast")
+    assert r.status == 1 and r.steps < 5000
+    assert r.t_events["tau_param"] < r.t_events["tau_loss"]
+
+
+def test_bad_tolerances_and_integrator():
+    L = _loss(10)
+    for rtol in (1e308, 1.0, 0.0, -1e-9, float("nan")):
+        with pytest.raises(ValueError, match="rtol"):
+            gradient_flow(L, [1.0, 0.0], [1.0, 0.8], delta=0.05, method="fast", rtol=rtol)
+    with pytest.raises(ValueError, match="integrator"):
+        gradient_flow(L, [1.0, 0.0], [1.0, 0.8], delta=0.05, integrator="rk4")
+
+
+@pytest.mark.parametrize("a0, delta", [([1e8, 0.0], 0.05), ([1e6, 0.0], 0.05), ([1.0, 0.0], 1e-15)])
+def test_events_float64_cannot_resolve(a0, delta):
+    """Large amplitudes or a tiny gap: J(theta) - J(theta_0) is below float64's
+    resolution, so 'fast' refuses (and escalates on request) instead of a wrong time."""
+    L = Loss(MemoryBump(ExpSum([1.0], [1.0]), omega=0.2), 2)
+    with pytest.raises(PrecisionError, match="cannot resolve the event"):
+        gradient_flow(L, a0, [1.0, 0.8], delta=delta, method="fast")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        esc = gradient_flow(L, a0, [1.0, 0.8], delta=delta, method="fast", on_precision="exact")
+    assert esc.method == "exact" and "escalated" in esc.message and esc.status == 1
+
+
+def test_linearised_tau_loss_not_floored():
+    """The linearised hitting time below 1e-6 (issue 11: it was floored there)."""
+    L = Loss(MemoryBump(ExpSum([1.0], [1.0]), omega=0.2), 2)
+    lin = linearised_flow(L, [100.0, 0.0], [1.0, 0.8], 0.05)
+    assert 1e-10 < lin.tau_loss < 1e-7
