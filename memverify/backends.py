@@ -118,10 +118,18 @@ def to_arb(x):
     if isinstance(x, Fraction):
         return flint.arb(flint.fmpq(x.numerator, x.denominator))
     if isinstance(x, mpmath.mpf):
-        sign, man, exp, _ = x._mpf_
+        sign, man, exp, bc = x._mpf_
         if not man:
             return flint.arb(0)
-        return flint.arb(flint.fmpz((-1) ** sign * int(man))) * flint.arb(2) ** int(exp)
+        # the product is exact only at a working precision of >= bc bits: at flint's
+        # default 53 bits an mpf of more digits was rounded (and the small eigenvalues
+        # of the flow's Hessians, ~e^{-c/omega}, came out wrong at 1e-17)
+        old = flint.ctx.prec
+        flint.ctx.prec = max(old, int(bc) + 8)
+        try:
+            return flint.arb(flint.fmpz((-1) ** sign * int(man))) * flint.arb(2) ** int(exp)
+        finally:
+            flint.ctx.prec = old
     if isinstance(x, (float, np.floating)):
         return flint.arb(float(x))
     if isinstance(x, str):

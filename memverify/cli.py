@@ -162,7 +162,8 @@ def _flow(args):
     a0, w0 = _floats(args.a0, "--a0"), _floats(args.w0, "--w0")
     specs = [flow_spec(o, a0, w0, args.delta, astar=_floats(args.astar, "--astar"),
                        wstar=_floats(args.wstar, "--wstar"), c0=args.c0, sigma=args.sigma,
-                       method=args.method, dps=args.dps, rtol=args.rtol) for o in omegas]
+                       method=args.method, dps=args.dps, rtol=args.rtol, integrator=args.integrator)
+             for o in omegas]
 
     progress = _progress_bar
     if len(specs) == 1:
@@ -276,6 +277,8 @@ def build_parser():
     f.add_argument("--dps", type=int, help="digits for --method exact (default: chosen from omega and w0)")
     f.add_argument("--rtol", type=float, default=1e-9,
                    help="local error tolerance per step (default 1e-9; README: accuracy of hitting times)")
+    f.add_argument("--integrator", choices=("radau", "exprb43"), default="radau",
+                   help="Radau IIA (default: few steps through the escape) or exprb43 (cheaper steps)")
     f.add_argument("--scheduler", help="dask scheduler address for a sweep (default: local processes)")
     f.add_argument("--json", action="store_true")
     f.set_defaults(func=_flow)

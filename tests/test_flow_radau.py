@@ -117,3 +117,43 @@ def test_linearised_tau_loss_not_floored():
     L = Loss(MemoryBump(ExpSum([1.0], [1.0]), omega=0.2), 2)
     lin = linearised_flow(L, [100.0, 0.0], [1.0, 0.8], 0.05)
     assert 1e-10 < lin.tau_loss < 1e-7
+
+
+def test_to_arb_exact_for_long_mpf():
+    """to_arb(mpf) is exact whatever flint's working precision (it used to round to
+    flint's default 53 bits, which put 1e-17 errors into the flow's eigenvalues)."""
+    import flint
+    import mpmath
+
+    from memverify.backends import to_arb
+
+    with mpmath.workdps(90):
+        x = mpmath.mpf(1) / 3
+        old = flint.ctx.prec
+        try:
+            flint.ctx.prec = 53
+            b = to_arb(x)
+            flint.ctx.prec = 400
+            assert b.rad() == 0 and b.mid().man_exp()[0] == int(x.man) * (1 if x > 0 else -1)
+        finally:
+            flint.ctx.prec = old
+
+
+def test_exact_eigenvalues_resolved_below_float():
+    """The 'exact' method's eigensolver resolves eigenvalues far below 1e-16 ||H||
+    (the split start at 1/omega = 40 meets a soft eigenvalue ~1e-30): a symmetric
+    matrix with eigenvalues (1e-30, 1e-14, 0.1, 2) in a random orthonormal basis."""
+    import mpmath
+
+    from memverify.flow._arith import Arith
+
+    with mpmath.workdps(60):
+        rng = np.random.default_rng(1)
+        V = mpmath.matrix([[mpmath.mpf(float(x)) for x in row] for row in rng.standard_normal((4, 4))])
+        Q, _ = mpmath.qr(V)
+        D = mpmath.diag([mpmath.mpf("1e-30"), mpmath.mpf("1e-14"), mpmath.mpf("0.1"), mpmath.mpf(2)])
+        H = Q * D * Q.T
+        ar = Arith(60)
+        lam, _ = ar.eigh(ar.matrix([[H[i, j] for j in range(4)] for i in range(4)]))
+        assert abs(lam[0] - mpmath.mpf("1e-30")) < mpmath.mpf(10) ** -50
+        assert abs(lam[1] - mpmath.mpf("1e-14")) < mpmath.mpf(10) ** -50

@@ -406,7 +406,8 @@ def _figure_data(which, inv_omegas, m, extra_w, delta):
     return figure_data(which, inv_omegas, m, extra_w, delta)
 
 
-def figure_data(which, inv_omegas=None, m=None, extra_w=None, delta=0.05, rtol=1e-6, executor=None, progress=None):
+def figure_data(which, inv_omegas=None, m=None, extra_w=None, delta=0.05, rtol=1e-6, executor=None, progress=None,
+                integrator="exprb43"):
     """Data of Figure 2 (m = 2: loss along the flow for several omega) or 3
     (m = 10: tau_loss and tau_param against 1/omega): a dict of plain lists.
 
@@ -415,7 +416,11 @@ def figure_data(which, inv_omegas=None, m=None, extra_w=None, delta=0.05, rtol=1
     fitted slopes by 3e-5, for 7 times fewer steps; `python
     benchmarks/figure3_sweep.py --reference 1e-9`),
     on `executor` (a concurrent.futures.Executor, or None: one after the other
-    in this process); progress(done, total) is called as runs finish."""
+    in this process); progress(done, total) is called as runs finish.
+    integrator: 'exprb43' by default here: at m = 10 a Radau IIA step costs about
+    ten times an exprb43 step (its Newton iterations evaluate the gradient ~30
+    times), so the sweep at rtol 1e-6 takes 90 s with 'radau' against 27.5 s
+    (benchmarks/figure3_sweep.py); at rtol 1e-9 'radau' is the faster (76 s, 219 s)."""
     if which == "2":
         inv_omegas = inv_omegas or (5, 10, 15, 20)
         m, extra_w = m or 2, extra_w or (0.8,)
@@ -428,8 +433,8 @@ def figure_data(which, inv_omegas=None, m=None, extra_w=None, delta=0.05, rtol=1
     extra_w = tuple(float(x) for x in extra_w)
     a0, w0 = manifold_point([1.0], [1.0], m, list(extra_w))
     # m = 10 needs ~2600 steps at 1/omega = 40 and rtol 1e-6 (the plateau there is not linear)
-    specs = [flow_spec(1.0 / inv, a0, w0, delta, rtol=rtol, max_steps=200000, trajectory=(which == "2"))
-             for inv in inv_omegas]
+    specs = [flow_spec(1.0 / inv, a0, w0, delta, rtol=rtol, max_steps=200000, trajectory=(which == "2"),
+                       integrator=integrator) for inv in inv_omegas]
     if executor is None:
         results = []
         for spec in specs:

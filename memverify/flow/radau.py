@@ -194,14 +194,14 @@ class RadauIIA:
             Fs = [-gi[0] for gi in grads]
             res = [h * sum(A[i][j] * Fs[j] for j in range(3)) - Z[i] for i in range(3)]
             if full:
-                dZ = self._full_newton(y, Z, h, res)
+                dZ = self._full_newton(y, Z, h, res, M, lam, Q)
                 dz = [Q.T.dot(d) for d in dZ]
             else:
                 dz, det = _solve3(M, [Q.T.dot(r) for r in res])
                 if ar.kind == "float" and not np.all(np.isfinite(det) & (np.abs(det) > 1e-12)):
                     raise StepRejected("singular Newton matrix (h |lambda| near an eigenvalue of A^-1)")
                 dZ = [Q.dot(d) for d in dz]
-            Z = [Z[i] + dZ[i] for i in range(3)]
+            Z_old, Z = Z, [Z[i] + dZ[i] for i in range(3)]
             zq = [Q.T.dot(z) for z in Z]
             size = max(newton_norm(d) for d in dZ)
             if ar.kind == "float" and not np.isfinite(size):
@@ -212,8 +212,9 @@ class RadauIIA:
                 rate = size / prev if prev > 0 else 0 * one
                 if rate >= NEWTON_SWITCH and not full:
                     # the Jacobian at y_n no longer describes the stages (the escape):
-                    # Newton with the Hessians at the stages from here on
-                    full, prev = True, None
+                    # Newton with the Hessians at the stages from here on, from the
+                    # iterate before this (poor) correction
+                    full, prev, Z = True, None, Z_old
                     continue
                 if rate >= NEWTON_MAX_RATE:
                     raise StepRejected(f"Newton diverges (rate {float(rate):.2f})")
@@ -249,28 +250,50 @@ class RadauIIA:
             return float("inf")
         return max(norm(h * sum(self.A[i][j] * Fs[j] for j in range(3)) - Z[i]) for i in range(3))
 
-    def _full_newton(self, y, Z, h, res):
-        """The Newton correction of the stages with the Hessian at each stage:
-        (I + h [A_ij H(Y_j)]) dZ = res, a dense 3n x 3n system."""
+    def _full_newton(self, y, Z, h, res, M, lam, Q):
+        """The Newton correction of the stages with the Hessian at each stage,
+        dz + h sum_t A_st (Lambda + D_t) dz_t = res (eigenbasis of H_n, D_t =
+        Q^T H(Y_t) Q - Lambda), preconditioned by the simplified Newton matrix
+        P = I + h Lambda (x) A of each mode: (I + P^{-1} h (A (x) I) diag(D)) dz = P^{-1} res.
+        Without P the 3n x 3n system has the condition number h max(lambda) (1e20
+        and more after a plateau), which float64 cannot solve."""
         ar, A, n = self.arith, self.A, len(y)
-        Hs = [self.problem.hessian(y + Z[j]) for j in range(3)]
-        if ar.kind == "float":
-            K = np.eye(3 * n) + h * np.block([[A[i][j] * Hs[j] for j in range(3)] for i in range(3)])
-            if not np.all(np.isfinite(K)):
+        Ds = []
+        for j in range(3):
+            Hq = Q.T.dot(self.problem.hessian(y + Z[j])).dot(Q)
+            if ar.kind == "float" and not np.all(np.isfinite(Hq)):
                 raise StepRejected("non-finite Hessian at a stage")
+            for k in range(n):
+                Hq[k, k] = Hq[k, k] - lam[k]
+            Ds.append(Hq)
+        one, zero = ar.number(1), ar.number(0)
+        # P^{-1} of every mode, column by column: Pinv[s][u] is an array over the modes
+        cols = [_solve3(M, [(one if u == v else zero) * np.ones(n) for v in range(3)])[0] for u in range(3)]
+        Pinv = [[cols[u][s_] for u in range(3)] for s_ in range(3)]
+        rq = [Q.T.dot(r) for r in res]
+        rhs = [sum(Pinv[s_][u] * rq[u] for u in range(3)) for s_ in range(3)]
+        # B[s][t] (modes j, k) = sum_u Pinv[s][u]_j h A[u][t] D_t[j, k]
+        if ar.kind == "float":
+            Pi = np.array([[Pinv[s_][u] for u in range(3)] for s_ in range(3)])  # (3, 3, n)
+            An = np.array(A, dtype=float)
+            D = np.array(Ds)  # (3, n, n)
+            G = h * np.einsum("suj,ut,tjk->sjtk", Pi, An, D).reshape(3 * n, 3 * n)
             try:
-                d = np.linalg.solve(K, np.concatenate(res))
+                d = np.linalg.solve(np.eye(3 * n) + G, np.concatenate(rhs))
             except np.linalg.LinAlgError:
                 raise StepRejected("singular Newton matrix") from None
-            return [d[i * n:(i + 1) * n] for i in range(3)]
-        K = mpmath.matrix(3 * n, 3 * n)
-        for i in range(3):
-            for j in range(3):
-                for r in range(n):
-                    for q in range(n):
-                        K[i * n + r, j * n + q] = (1 if (i == j and r == q) else 0) + h * A[i][j] * Hs[j][r][q]
-        try:
-            d = mpmath.lu_solve(K, mpmath.matrix([x for r in res for x in r]))
-        except ZeroDivisionError:
-            raise StepRejected("singular Newton matrix") from None
-        return [np.array([d[i * n + r] for r in range(n)], dtype=object) for i in range(3)]
+            dz = [d[i * n:(i + 1) * n] for i in range(3)]
+        else:
+            K = mpmath.matrix(3 * n, 3 * n)
+            for s_ in range(3):
+                for t in range(3):
+                    w = [h * sum(Pinv[s_][u] * A[u][t] for u in range(3))]  # over modes j
+                    for j in range(n):
+                        for k in range(n):
+                            K[s_ * n + j, t * n + k] = (1 if (s_ == t and j == k) else 0) + w[0][j] * Ds[t][j][k]
+            try:
+                d = mpmath.lu_solve(K, mpmath.matrix([x for r in rhs for x in r]))
+            except ZeroDivisionError:
+                raise StepRejected("singular Newton matrix") from None
+            dz = [np.array([d[i * n + r] for r in range(n)], dtype=object) for i in range(3)]
+        return [Q.dot(v) for v in dz]

@@ -12,17 +12,22 @@ from .core import gradient_flow
 
 
 def flow_spec(omega, a0, w0, delta, astar=(1.0,), wstar=(1.0,), c0=1.0, sigma=1.0, method="fast", dps=None,
-              rtol=1e-9, max_steps=5000, trajectory=False):
+              rtol=1e-9, max_steps=5000, trajectory=False, integrator="radau"):
     """A plain dict describing one run: the memory target of eq. 20 (Gaussian
     template), the initial point, the gap delta, the method and tolerance
-    (gradient_flow's rtol and max_steps); trajectory=True also returns the
+    (gradient_flow's rtol, max_steps and integrator); trajectory=True also returns the
     times and the loss of the accepted steps."""
     _validate.positive(omega, "omega")
     _validate.positive(rtol, "rtol")
+    if not rtol < 1:
+        raise ValueError(f"rtol must be in (0, 1), got {rtol!r}")
+    if integrator not in ("radau", "exprb43"):
+        raise ValueError(f"integrator must be 'radau' or 'exprb43', got {integrator!r}")
     return {"omega": float(omega), "a0": [float(x) for x in a0], "w0": [float(x) for x in w0],
             "delta": float(delta), "astar": [float(x) for x in astar], "wstar": [float(x) for x in wstar],
             "c0": float(c0), "sigma": float(sigma), "method": method, "dps": dps, "rtol": float(rtol),
-            "max_steps": _validate.integer(max_steps, "max_steps", minimum=1), "trajectory": bool(trajectory)}
+            "max_steps": _validate.integer(max_steps, "max_steps", minimum=1), "trajectory": bool(trajectory),
+            "integrator": integrator}
 
 
 def run_spec(spec):
@@ -33,7 +38,7 @@ def run_spec(spec):
     loss = Loss(target, len(spec["a0"]))
     r = gradient_flow(loss, spec["a0"], spec["w0"], delta=spec["delta"], method=spec["method"], dps=spec["dps"],
                       rtol=spec.get("rtol", 1e-9), max_steps=spec.get("max_steps", 5000), dense=False,
-                      on_precision="exact")
+                      on_precision="exact", integrator=spec.get("integrator", "radau"))
     out = {**spec, **r.as_dict()}
     if spec.get("trajectory"):
         out.update(t=r.t.tolist(), loss=r.loss.tolist())
