@@ -282,6 +282,30 @@ class _FloatPrinter(PythonCodePrinter):
     pass
 
 
+def abs_bound(expr):
+    """The expression with every sum's terms taken by absolute value (products and
+    positive integer powers of those): >= |expr|, and the scale of its float64
+    rounding error.  A negative or fractional power is kept as |b^e| (the flow's
+    denominators, sums of positive rates, carry no cancellation)."""
+    if expr.is_Number:
+        return abs(expr)
+    if expr.is_Symbol:
+        return sp.Abs(expr)
+    if expr.is_Add or expr.is_Mul:
+        return expr.func(*[abs_bound(a) for a in expr.args])
+    if expr.is_Pow and expr.exp.is_Integer and expr.exp > 0:
+        return abs_bound(expr.base) ** expr.exp
+    return sp.Abs(expr)
+
+
+def rounding_bound(expr):
+    """An expression bounding the float64 rounding error of evaluating `expr`
+    operation by operation: 2 n eps abs_bound(expr), n its number of operations
+    (each rounds by at most eps relative to the absolute values it combines)."""
+    eps = sp.Rational(1, 2**52)
+    return 2 * (sp.count_ops(expr) + 1) * eps * abs_bound(expr)
+
+
 def compile_exprs(args, exprs, kind, arrays=False):
     """Compile a (nested list of) sympy expression(s) in `args` into a Python
     function for numbers of `kind` ('float', 'mp' or 'arb').  Common

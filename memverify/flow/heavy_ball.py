@@ -177,7 +177,7 @@ class HeavyBallRosenbrock:
         F = np.concatenate([z[n:], -self.gamma * z[n:] - g])
         return F, gerr, H, lam, Q, g
 
-    def step(self, t, z, h, lin, norm=None, previous=None):
+    def step(self, t, z, h, lin, scale=None, previous=None):
         ar = self.arith
         n = self.problem.n
         F, gerr, H, lam, Q, g = lin

@@ -25,6 +25,7 @@ which is the step itself at s = h.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -40,6 +41,49 @@ def stage_gradient(problem, y):
         return problem.gradient(y)
     except (ValueError, OverflowError) as exc:
         raise StepRejected(str(exc)) from None
+
+
+class Linearisation(NamedTuple):
+    """The flow linearised at a state: g = grad J and gerr, a bound on its rounding
+    error (None in mpmath); H = Hess J = Q diag(lam) Q^T; lam_err, bounds on the
+    errors of the eigenvalues that the rounding of H's entries can cause (zeros in
+    mpmath, whose digits resolve them)."""
+
+    g: object
+    gerr: object
+    H: object
+    lam: object
+    Q: object
+    lam_err: object
+
+
+def linearise(problem, y, h=None):
+    """The Linearisation of `problem` at y, for a step of about h (the float64
+    eigensolver refines its result when h makes its own error matter)."""
+    ar = problem.arith
+    g, gerr = problem.gradient(y)
+    if hasattr(problem, "hessian_and_error"):
+        H, Herr = problem.hessian_and_error(y)
+    else:
+        H, Herr = problem.hessian(y), None
+    lam, Q = ar.eigh(H, h)
+    if Herr is None:
+        lam_err = np.zeros(len(lam)) if ar.kind == "float" else np.array([0 * x for x in lam], dtype=object)
+    else:
+        # first order in the perturbation: |dlambda_j| <= |q_j|^T |dH| |q_j|
+        Qa = np.abs(Q)
+        lam_err = np.einsum("ij,ik,kj->j", Qa, Herr, Qa)
+    return Linearisation(g, gerr, H, lam, Q, lam_err)
+
+
+def rounding_reach(ar, h, lin, gerrs):
+    """Per eigendirection of H_n: how far gradient errors within the bounds `gerrs`
+    (at the stages of a step) can move the state in a step of h, h |phi_1(-h lambda)| e,
+    taken at the smallest eigenvalue the rounding of H allows (lambda - lam_err):
+    an eigenvalue that float64 cannot resolve must not make a gradient error look damped."""
+    e = abs(lin.Q).T.dot(sum(gerrs))
+    lam_low = lin.lam - lin.lam_err
+    return h * abs(ar.phi(1, -h * lam_low)) * e
 
 
 @dataclass
@@ -76,20 +120,17 @@ class ExpRosenbrock:
         self.arith = problem.arith
 
     def linearise(self, y, h=None):
-        """(g, error bound, H, eigenvalues, eigenvectors) at y, for a step of about h."""
-        g, gerr = self.problem.gradient(y)
-        H = self.problem.hessian(y)
-        lam, Q = self.arith.eigh(H, h)
-        return g, gerr, H, lam, Q
+        """The Linearisation at y, for a step of about h."""
+        return linearise(self.problem, y, h)
 
-    def step(self, t, y, h, lin, norm=None, previous=None):
+    def step(self, t, y, h, lin, scale=None, previous=None):
         """Attempt a step of length h from (t, y) with the linearisation `lin`
-        (`norm`, the driver's error norm of an increment, is not needed here).
+        (`scale` and `previous`, which an implicit method needs, are not used here).
         Returns (y_new, error vector, Step, round_err): round_err is None in
         exact arithmetic, else (how far the gradient's rounding error can move
         the state, how far the step moves it), per eigendirection of H_n."""
         ar = self.arith
-        g, gerr, H, lam, Q = lin
+        g, gerr, H, lam, Q, _ = lin
         Fq = -Q.T.dot(g)
         z = -h * lam
         p1, p3, p4 = ar.phis(z, (1, 3, 4))
@@ -114,9 +155,7 @@ class ExpRosenbrock:
             # within the stages' bounds can move the state in this step, against how
             # far the step moves it there (stiff directions damp an error, slow ones
             # carry it, unstable ones amplify it exactly as much as the motion itself)
-            Qa = abs(Q)
-            e = Qa.T.dot(gerr + g2err + g3err)
-            reach = h * abs(p1) * e
+            reach = rounding_reach(ar, h, lin, (gerr, g2err, g3err))
             moved = h * abs(p1) * abs(Fq)
             round_err = (reach, moved)
         return y_new, err, Step(t, h, y, lam, Q, Fq, A, B), round_err

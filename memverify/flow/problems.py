@@ -23,7 +23,7 @@ import sympy as sp
 
 from ..symbolic.offsets import residual_form, residual_symbols
 from ..symbolic.loss import derive
-from ..backends import compile_exprs
+from ..backends import compile_exprs, rounding_bound
 from ..targets import (ExpSum, MemoryBump, _mu as _mu_sym, _sigma as _sigma_sym, _w as _w_sym, exp_term_moment,
                        gaussian_moment, s as _s_sym)
 from ._arith import Arith
@@ -114,7 +114,10 @@ def _residual_compiled(m):
     jac = sp.Matrix(grad).jacobian(rs).applyfunc(sp.Abs)
     # the gradient and its error Jacobian in one call: they share subexpressions
     fgj = sp.lambdify(args, [sp.Matrix(grad), jac], modules="numpy", cse=True)
-    fh = sp.lambdify(args, sp.Matrix(hess), modules="numpy", cse=True)
+    # the Hessian, its rounding error and its Jacobian in R (affine: R enters linearly)
+    herr = sp.Matrix(2 * m, 2 * m, lambda i, j: rounding_bound(hess[i, j]))
+    dH = [sp.Matrix(2 * m, 2 * m, lambda i, j: sp.Abs(sp.diff(hess[i, j], rr))) for rr in rs]
+    fh = sp.lambdify(args, [sp.Matrix(hess), herr] + dH, modules="numpy", cse=True)
     return fgj, fh
 
 
@@ -257,8 +260,16 @@ class OffsetProblem:
         return g, np.asarray(J, dtype=float) @ E.ravel() + 4 * EPS * np.abs(g)
 
     def hessian(self, y):
-        args, _ = self._args(y)
-        return np.array(self._fh(*args), dtype=float)
+        return self.hessian_and_error(y)[0]
+
+    def hessian_and_error(self, y):
+        """(Hess J, a componentwise bound on its rounding error): the evaluation's
+        own rounding (backends.rounding_bound) plus the R_n's errors through dH/dR."""
+        args, E = self._args(y)
+        out = self._fh(*args)
+        H = np.array(out[0], dtype=float)
+        err = np.array(out[1], dtype=float) + sum(np.array(d, dtype=float) * e for d, e in zip(out[2:], E.ravel()))
+        return H, err
 
     def value(self, theta):
         """J at theta (float64: |J(theta) - J(theta_0)| is O(1) - O(1), good to ~1e-16 absolute)."""

@@ -33,7 +33,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from .integrator import StepRejected, stage_gradient
+from .integrator import StepRejected, linearise, rounding_reach, stage_gradient
 
 NEWTON_MAX_ITER = 10   # Newton iterations before the step is rejected
 NEWTON_KAPPA = 0.03    # stop when the stages' remaining error is below this (in the error norm)
@@ -109,6 +109,7 @@ class RadauStep:
     c: tuple          # nodes c_1..c_3
     Z: tuple          # stage increments Z_1..Z_3 (states at t + c_i h minus y)
     base: object = None  # theta = base + state (offset states), or None
+    nonlinear: bool = False  # its Newton iteration needed the Hessians at the stages
 
     def __call__(self, s, arith):
         """State at t + s, 0 <= s <= h: the cubic through (0, 0) and (c_i h, Z_i)."""
@@ -143,11 +144,8 @@ class RadauIIA:
         self.c, self.A, self.gamma0, self.e = _constants(problem.dps)
 
     def linearise(self, y, h=None):
-        """(g, error bound, H, eigenvalues, eigenvectors) at y, for a step of about h."""
-        g, gerr = self.problem.gradient(y)
-        H = self.problem.hessian(y)
-        lam, Q = self.arith.eigh(H, h)
-        return g, gerr, H, lam, Q
+        """The Linearisation at y, for a step of about h."""
+        return linearise(self.problem, y, h)
 
     def max_step(self, lin):
         """The largest step the linearisation `lin` allows: UNSTABLE_REACH / |lambda_min|
@@ -155,20 +153,20 @@ class RadauIIA:
         lam_min = min(lin[3])
         return self.arith.number(UNSTABLE_REACH) / abs(lam_min) if lam_min < 0 else None
 
-    def step(self, t, y, h, lin, newton_norm, previous=None):
+    def step(self, t, y, h, lin, scale, previous=None):
         """Attempt a step of length h from (t, y); see `_step`.  A stage that
         overflows is rejected explicitly (StepRejected), so numpy's warnings are off."""
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            return self._step(t, y, h, lin, newton_norm, previous)
+            return self._step(t, y, h, lin, scale, previous)
 
-    def _step(self, t, y, h, lin, newton_norm, previous=None):
-        """A step of length h from (t, y).  newton_norm(d): the driver's
-        error norm of a state increment d (a step is accepted at <= 1); the
-        Newton iterations stop when the remaining error of the stages, estimated
-        from the contraction rate, is below NEWTON_KAPPA in it.  Returns (y_new, err, RadauStep, round_err) as
+    def _step(self, t, y, h, lin, scale, previous=None):
+        """A step of length h from (t, y).  scale: the driver's error scale (a
+        step is accepted when ||err||_inf <= scale); the Newton iterations stop
+        when the remaining error of the stages, estimated mode by mode from the
+        contraction rates, is below NEWTON_KAPPA * scale.  Returns (y_new, err, RadauStep, round_err) as
         ExpRosenbrock.step does; raises StepRejected when Newton fails."""
         ar = self.arith
-        g, gerr, H, lam, Q = lin
+        g, gerr, H, lam, Q, _ = lin
         A, c, n = self.A, self.c, len(y)
         one = ar.number(1)
         hl = h * lam
@@ -180,15 +178,29 @@ class RadauIIA:
         if ar.kind == "float" and not all(np.all(np.isfinite(z)) for z in zq):
             raise StepRejected("overflow in the linearised guess")
         Z = [Q.dot(z) for z in zq]
-        if isinstance(previous, RadauStep) and h <= EXTRAPOLATE_MAX_RATIO * previous.h:
-            # the previous collocation polynomial continued: it follows the curvature
-            # of a slow manifold, which the linearised guess misses; keep the better
+        if isinstance(previous, RadauStep) and previous.nonlinear and h <= EXTRAPOLATE_MAX_RATIO * previous.h:
+            # after a step that needed the stages' Hessians: the previous collocation
+            # polynomial continued follows the curvature of a slow manifold, which the
+            # linearised guess misses; keep the better of the two
             Zx = [previous(previous.h + c[i] * h, ar) - previous(previous.h, ar) for i in range(3)]
-            if self._residual_norm(y, Zx, h, newton_norm) < self._residual_norm(y, Z, h, newton_norm):
+            if self._residual_norm(y, Zx, h) < self._residual_norm(y, Z, h):
                 Z = Zx
                 zq = [Q.T.dot(z) for z in Z]
-        prev, errs, full = None, None, False
-        for it in range(NEWTON_MAX_ITER):
+        # how far the gradient's rounding error moves a stage, per mode: corrections
+        # below it are noise, and their ratios no contraction rate
+        # (in mpmath, whose digits are chosen to resolve the gradient: 100 ulp of it)
+        gnoise = gerr if gerr is not None else 100 * ar.number(10) ** (-ar.dps) * abs(g)
+        noise = rounding_reach(ar, h, lin, (gnoise,))
+        # Newton, watched mode by mode in the eigenbasis of H_n: a mode whose
+        # eigenvalue the Jacobian misjudges (h |lambda - lambda_true| >> 1) takes
+        # corrections that shrink by a factor ~1 per iteration, which the largest
+        # correction alone would hide; so at least two iterations, and every mode
+        # must contract
+        prev, errs, full, it = None, None, False, 0
+        while True:
+            if it >= NEWTON_MAX_ITER:
+                raise StepRejected(f"Newton did not converge in {NEWTON_MAX_ITER} iterations")
+            it += 1
             grads = [stage_gradient(self.problem, y + Z[i]) for i in range(3)]
             # residual of Z = h A F(y + Z)
             Fs = [-gi[0] for gi in grads]
@@ -203,28 +215,41 @@ class RadauIIA:
                 dZ = [Q.dot(d) for d in dz]
             Z_old, Z = Z, [Z[i] + dZ[i] for i in range(3)]
             zq = [Q.T.dot(z) for z in Z]
-            size = max(newton_norm(d) for d in dZ)
-            if ar.kind == "float" and not np.isfinite(size):
-                raise StepRejected("non-finite Newton correction")
+            # per mode: the largest correction over the stages, in units of the tolerance
+            size = np.array([max(abs(dz[i][j]) for i in range(3)) / scale for j in range(n)], dtype=object)
+            if ar.kind == "float":
+                size = size.astype(float)
+                if not np.all(np.isfinite(size)):
+                    raise StepRejected("non-finite Newton correction")
+            # a correction at the rounding level of the stage itself says nothing of a rate
+            ulp = ar.number(2.0 ** -52) if ar.kind == "float" else ar.number(10) ** (-ar.dps)
+            # (or far below the tolerance: a correction of 3e-5 tolerances is no error
+            # worth a rate; a misjudged eigenvalue that would hide a slow mode behind
+            # such corrections is caught by the driver's precision check, lam_err)
+            tiny = [size[j] <= NEWTON_KAPPA * 1e-3
+                    or size[j] * scale <= 100 * ulp * max(abs(zq[i][j]) for i in range(3)) + 10 * noise[j]
+                    for j in range(n)]
             if prev is None:
-                converged = size <= ar.number(NEWTON_KAPPA * 1e-2)
-            else:
-                rate = size / prev if prev > 0 else 0 * one
-                if rate >= NEWTON_SWITCH and not full:
-                    # the Jacobian at y_n no longer describes the stages (the escape):
-                    # Newton with the Hessians at the stages from here on, from the
-                    # iterate before this (poor) correction
-                    full, prev, Z = True, None, Z_old
-                    continue
-                if rate >= NEWTON_MAX_RATE:
-                    raise StepRejected(f"Newton diverges (rate {float(rate):.2f})")
-                converged = rate / (1 - rate) * size <= ar.number(NEWTON_KAPPA)
-            if converged:
+                prev = size
+                continue
+            with np.errstate(divide="ignore", invalid="ignore"):
+                rate = [size[j] / prev[j] if prev[j] > 0 else 0 * one for j in range(n)]
+            slow = [j for j in range(n) if not tiny[j] and rate[j] >= NEWTON_SWITCH]
+            if slow and not full:
+                # the Jacobian at y_n no longer describes the stages (the escape):
+                # Newton with the Hessians at the stages from here on, from the
+                # iterate before this (poor) correction
+                full, prev, Z = True, None, Z_old
+                continue
+            bad = [j for j in slow if rate[j] >= NEWTON_MAX_RATE]
+            if bad:
+                j = max(bad, key=lambda k: size[k])
+                raise StepRejected(f"Newton diverges along eigenvalue {float(lam[j]):.3g} "
+                                   f"(rate {float(rate[j]):.2f})")
+            if all(tiny[j] or rate[j] / (1 - rate[j]) * size[j] <= NEWTON_KAPPA for j in range(n)):
                 errs = [gi[1] for gi in grads]
                 break
             prev = size
-        else:
-            raise StepRejected(f"Newton did not converge in {NEWTON_MAX_ITER} iterations")
         y_new = y + Z[2]
         # embedded error estimate, filtered by (I + h gamma0 H)^{-1} (stiff components damped)
         den = 1 + self.gamma0 * hl
@@ -236,19 +261,18 @@ class RadauIIA:
         if gerr is not None:
             # how far a gradient error within the stages' bounds can move the state,
             # per eigendirection of H_n, against how far the step moves it there
-            e = abs(Q).T.dot(gerr + sum(x for x in errs))
-            reach = h * abs(ar.phi(1, -hl)) * e
+            reach = rounding_reach(ar, h, lin, [gerr] + errs)
             moved = abs(zq[2])
             round_err = (reach, moved)
-        return y_new, err, RadauStep(t, h, y, tuple(c), tuple(Z)), round_err
+        return y_new, err, RadauStep(t, h, y, tuple(c), tuple(Z), nonlinear=full), round_err
 
-    def _residual_norm(self, y, Z, h, norm):
-        """||Z - h A F(y + Z)|| in the driver's error norm (inf when a stage fails)."""
+    def _residual_norm(self, y, Z, h):
+        """||Z - h A F(y + Z)||_inf (inf when a stage fails)."""
         try:
             Fs = [-stage_gradient(self.problem, y + Z[j])[0] for j in range(3)]
         except StepRejected:
             return float("inf")
-        return max(norm(h * sum(self.A[i][j] * Fs[j] for j in range(3)) - Z[i]) for i in range(3))
+        return max(self.arith.norm_inf(h * sum(self.A[i][j] * Fs[j] for j in range(3)) - Z[i]) for i in range(3))
 
     def _full_newton(self, y, Z, h, res, M, lam, Q):
         """The Newton correction of the stages with the Hessian at each stage,
