@@ -27,7 +27,7 @@ class PlateauParams:
     """rtol: relative width of the band; level: the floor as a fraction of the initial loss;
     min_length: iterations a stretch must last to count as a plateau."""
 
-    rtol: float = 0.05
+    rtol: float = 0.1
     level: float = 0.05
     min_length: int = 200
 
