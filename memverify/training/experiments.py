@@ -152,6 +152,15 @@ def loss_function(s):
     return lambda p: sampled_loss(p, x, h, s.dt, s.activation)
 
 
+def fresh_loss_function(s, batch=512):
+    """The sampled loss of setting `s` on `batch` fresh paths (data_seed + 7919) that training
+    never saw: how much of a fall in the training loss is learning rather than fitting the batch.
+    None for losses that are not sampled."""
+    if s.loss != "sampled":
+        return None
+    return loss_function(s.with_(data_seed=s.data_seed + 7919, batch=batch))
+
+
 def _log_indices(n, points=600):
     idx = np.unique(np.round(np.geomspace(1, n + 1, points)).astype(int) - 1)
     return np.union1d(idx, np.arange(min(n + 1, 50)))
@@ -175,6 +184,7 @@ def run_setting(s, progress=None, cache=True):
     loss, plateau measure, final parameters c, W, U as lists), loss_iterations and
     loss_curves (the loss at log-spaced iterations, None after a divergence), plateau
     statistics over the finite runs (length mean/sd/min/max, n_with_plateau, n_censored),
+    final_loss and, for sampled losses, fresh_loss (the trained models on 512 unseen paths),
     seconds, seconds_per_iteration (all initialisations together) and per run."""
     if not isinstance(s, Setting):
         raise TypeError(f"setting must be a Setting, got {type(s).__name__}")
@@ -189,6 +199,9 @@ def run_setting(s, progress=None, cache=True):
     res = train(f, params, make_optimizer(s.optimizer, s.lr, s.momentum), s.n_iter,
                 chunks=20 if progress is not None else 1, progress=progress)
     L = res["loss"]
+    fresh_f = fresh_loss_function(s)
+    fresh = None if fresh_f is None else np.asarray(jax.vmap(fresh_f)(
+        {k: jnp.asarray(v) for k, v in res["params"].items()}))
     idx = _log_indices(s.n_iter)
     runs, lengths, curves = [], [], []
     for i in range(s.n_init):
@@ -200,6 +213,8 @@ def run_setting(s, progress=None, cache=True):
         else:
             pm = plateau_measure(L[i], s.plateau)
             run.update(status="ok", final_loss=float(L[i, -1]), plateau=pm)
+            if fresh is not None and np.isfinite(fresh[i]):
+                run["fresh_loss"] = float(fresh[i])
             lengths.append(pm["length"])
         runs.append(run)
         curves.append([None if not math.isfinite(v) else float(v) for v in L[i, idx]])
@@ -211,6 +226,7 @@ def run_setting(s, progress=None, cache=True):
            "n_censored": sum(r["plateau"]["censored"] for r in ok),
            "n_finite": len(ok), "n_diverged": s.n_init - len(ok),
            "final_loss": _stats([r["final_loss"] for r in ok]),
+           "fresh_loss": _stats([r["fresh_loss"] for r in ok if "fresh_loss" in r]),
            "seconds": time.perf_counter() - t0, "compile_seconds": res["compile_seconds"],
            "seconds_per_iteration": res["seconds_per_iteration"],
            "seconds_per_iteration_per_run": res["seconds_per_iteration"] / s.n_init}
@@ -221,7 +237,7 @@ def run_setting(s, progress=None, cache=True):
 
 def summary(result):
     """The run's data without curves and parameters (for claims' evidence)."""
-    keep = ("plateau_length", "n_with_plateau", "n_censored", "n_finite", "n_diverged", "final_loss",
+    keep = ("plateau_length", "n_with_plateau", "n_censored", "n_finite", "n_diverged", "final_loss", "fresh_loss",
             "seconds", "seconds_per_iteration", "seconds_per_iteration_per_run")
     return {"name": result["setting"]["name"], **{k: result[k] for k in keep},
             "plateau_lengths": [r["plateau"]["length"] if r["plateau"] else None for r in result["runs"]],
