@@ -169,3 +169,42 @@ def test_bad_input():
         white_noise_loss(_one(d=2), Airy(1.0, 1.0), 1.0)
     with pytest.raises(TypeError, match="target"):
         rho_grid("airy", [0.0])
+
+
+def _tiny_figure_settings():
+    tiny1 = {"a": Setting("a", "expsum-random", "white-noise-euler", n_iter=30, n_init=2),
+             "b-t0=3": Setting("b", "airy", "white-noise-euler", n_iter=30, n_init=2),
+             "c": Setting("c", "lorenz96", "sequence", activation="tanh", optimizer="adam", lr=1e-3, n_iter=20,
+                          n_init=2, batch=8, T=1.0)}
+    tiny4 = {f"{i}-{a}-{o}": Setting(f"{i}-{a}-{o}", "bump", "sampled", activation=a, optimizer=o, inputs=i,
+                                     n_iter=20, n_init=2, batch=8, T=2.0, inv_omega=1.0, lr=1e-3)
+             for i in ("white", "cosine") for a in ("linear", "tanh") for o in ("gd", "adam")}
+    return {"1": tiny1, "4": tiny4}
+
+
+def _check_cli_figure(name, tmp_path, monkeypatch, capsys):
+    import json
+
+    from memverify import cli
+    from memverify.training import experiments as ex
+    tiny = _tiny_figure_settings()[name]
+    monkeypatch.setattr(ex, f"figure{name}_settings", lambda full: tiny)
+    out = tmp_path / f"fig{name}.png"
+    assert cli.main(["figure", name, "--out", str(out), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert out.stat().st_size > 1000
+    assert set(data["experiments"]) == set(tiny) and set(data["plateaus"]) == set(tiny)
+    run = next(iter(data["experiments"].values()))
+    assert len(run["loss_curves"]) == 2 and len(run["loss_curves"][0]) == len(run["loss_iterations"])
+    assert {"c", "W", "U"} <= set(run["runs"][0]["parameters"])
+    assert run["setting"]["plateau"]["rtol"] > 0
+
+
+def test_cli_figure1_writes_png_and_json(tmp_path, monkeypatch, capsys):
+    """memverify figure 1 --json: a PNG, and JSON with settings, curves, plateaus, final (c, W, U)."""
+    _check_cli_figure("1", tmp_path, monkeypatch, capsys)
+
+
+@pytest.mark.slow
+def test_cli_figure4_writes_png_and_json(tmp_path, monkeypatch, capsys):
+    _check_cli_figure("4", tmp_path, monkeypatch, capsys)
