@@ -86,7 +86,7 @@ def verify_fig1(full=False, expsum="no-plateau", airy="plateau", trend="lengthen
         c.update(difference=diff, two_standard_errors=margin)
         checks.append(c)
     red = None if full else "default tier: 4 initialisations, 5000 GD iterations, t0 in {2, 3}; Lorenz 96 with " \
-                            "2 initialisations, 1800 Adam iterations (--tier full: the paper's 10 runs)"
+                            "2 initialisations, 64 paths, 1800 Adam iterations (--tier full: the paper's 10 runs)"
     return _verdict(checks, summ, settings, "Figure 1", red)
 
 
@@ -119,7 +119,7 @@ def verify_fig4(full=False, expect="plateau", claim="adam-shorter"):
                        f"than GD's (GD's may be censored: a lower bound)")
             c.update(gd_plateau_length=g["plateau_length"], gd_censored=g["n_censored"], gd_minus_adam=diff)
             checks.append(c)
-    red = None if full else "default tier: 1/omega = 10, T = 16, 64 paths, 3 initialisations, fewer iterations " \
+    red = None if full else "default tier: 1/omega = 10, T = 16, dt = 0.2, 64 paths, 3 initialisations, fewer iterations " \
                             "(--tier full: 1/omega = 20, T = 32, 128 paths, 10 initialisations)"
     return _verdict(checks, summ, settings, "Figure 4", red)
 

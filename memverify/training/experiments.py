@@ -77,6 +77,7 @@ class Setting:
     lorenz_forcing_sd: float = 3.0
     lorenz_forcing_tau: float = 1.0
     momentum: float = 0.9
+    fresh_batch: int = 512
     plateau: PlateauParams = field(default_factory=PlateauParams)
 
     def __post_init__(self):
@@ -152,13 +153,13 @@ def loss_function(s):
     return lambda p: sampled_loss(p, x, h, s.dt, s.activation)
 
 
-def fresh_loss_function(s, batch=512):
-    """The sampled loss of setting `s` on `batch` fresh paths (data_seed + 7919) that training
-    never saw: how much of a fall in the training loss is learning rather than fitting the batch.
-    None for losses that are not sampled."""
-    if s.loss != "sampled":
+def fresh_loss_function(s):
+    """The sampled loss of setting `s` on `s.fresh_batch` fresh paths (data_seed + 7919) that
+    training never saw: how much of a fall in the training loss is learning rather than fitting
+    the batch.  None for losses that are not sampled, or when fresh_batch = 0."""
+    if s.loss != "sampled" or s.fresh_batch == 0:
         return None
-    return loss_function(s.with_(data_seed=s.data_seed + 7919, batch=batch))
+    return loss_function(s.with_(data_seed=s.data_seed + 7919, batch=s.fresh_batch))
 
 
 def _log_indices(n, points=600):
@@ -253,7 +254,7 @@ def figure1_settings(full=True):
     (c) Lorenz 96 with a tanh RNN and Adam (lr 1e-3) on the sequence loss of 128 paths.
     full=False: the reduced runs of the default check tier (4 initialisations instead of 10,
     5000 GD iterations instead of 20000 and t0 = 2, 3 only; Lorenz 96: 2 initialisations,
-    1800 iterations instead of 3000)."""
+    64 paths, 1800 iterations instead of 3000)."""
     n_init, n_gd, t0s = (10, 20000, (2.0, 3.0, 4.0)) if full else (4, 5000, (2.0, 3.0))
     base = dict(T=6.4, dt=0.1, m=16)
     gd = dict(loss="white-noise-euler", activation="linear", optimizer="gd", lr=0.05, n_iter=n_gd, n_init=n_init,
@@ -261,7 +262,7 @@ def figure1_settings(full=True):
     out = {"a": Setting("fig1a-expsum", "expsum-random", **gd)}
     for t0 in t0s:
         out[f"b-t0={t0:g}"] = Setting(f"fig1b-airy-t0={t0:g}", "airy", t0=t0, s0=2.25, **gd)
-    lz = dict(n_init=10, batch=128, n_iter=3000) if full else dict(n_init=2, batch=128, n_iter=1800)
+    lz = dict(n_init=10, batch=128, n_iter=3000) if full else dict(n_init=2, batch=64, n_iter=1800)
     out["c"] = Setting("fig1c-lorenz96", "lorenz96", loss="sequence", activation="tanh", optimizer="adam",
                        lr=1e-3, plateau=PlateauParams(rtol=0.1, level=0.05, min_length=lz["n_iter"] // 10), **lz, **base)
     return out
@@ -277,14 +278,14 @@ GD_LR = {"white": 0.3, "cosine": 0.01}
 def figure4_settings(full=True, inv_omega=20.0):
     """Figure 4: the memory bump (eq. 119) at 1/omega = 20, T = 32, dt = 0.1, 128 paths,
     full W; linear and tanh; GD (lr GD_LR) and Adam (lr 1e-3); white-noise and cosine inputs.
-    full=False: the reduced runs of the default check tier (1/omega = 10, T = 16, 64 paths,
-    3 initialisations, fewer iterations)."""
+    full=False: the reduced runs of the default check tier (1/omega = 10, T = 16, dt = 0.2, 64
+    paths, 3 initialisations, fewer iterations, no fresh-path loss)."""
     if full:
         its = {("linear", "gd"): 30000, ("linear", "adam"): 3000, ("tanh", "gd"): 1500, ("tanh", "adam"): 1500}
         base = dict(T=32.0, n_init=10, inv_omega=inv_omega)
     else:
-        its = {("linear", "gd"): 6000, ("linear", "adam"): 1000, ("tanh", "gd"): 300, ("tanh", "adam"): 400}
-        base = dict(T=16.0, n_init=3, inv_omega=10.0, batch=64)
+        its = {("linear", "gd"): 3000, ("linear", "adam"): 1000, ("tanh", "gd"): 300, ("tanh", "adam"): 300}
+        base = dict(T=16.0, dt=0.2, n_init=3, inv_omega=10.0, fresh_batch=0)
     out = {}
     for inputs in ("white", "cosine"):
         for act in ("linear", "tanh"):
@@ -293,6 +294,7 @@ def figure4_settings(full=True, inv_omega=20.0):
                 out[f"{inputs}-{act}-{opt}"] = Setting(
                     f"fig4-{inputs}-{act}-{opt}", "bump", "sampled", activation=act, optimizer=opt,
                     lr=(GD_LR[inputs] if opt == "gd" else 1e-3), n_iter=n, inputs=inputs,
+                    batch=128 if full else 64,
                     plateau=PlateauParams(rtol=0.1, level=0.05, min_length=n // 10), **base)
     return out
 
