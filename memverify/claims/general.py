@@ -86,7 +86,7 @@ def verify_fig1(full=False, expsum="no-plateau", airy="plateau", trend="lengthen
         c.update(difference=diff, two_standard_errors=margin)
         checks.append(c)
     red = None if full else "default tier: 4 initialisations, 5000 GD iterations, t0 in {2, 3}; Lorenz 96 with " \
-                            "2 initialisations, 64 paths, 1800 Adam iterations (--tier full: the paper's 10 runs)"
+                            "2 initialisations, 64 paths, 1400 Adam iterations (--tier full: the paper's 10 runs)"
     return _verdict(checks, summ, settings, "Figure 1", red)
 
 

@@ -254,7 +254,7 @@ def figure1_settings(full=True):
     (c) Lorenz 96 with a tanh RNN and Adam (lr 1e-3) on the sequence loss of 128 paths.
     full=False: the reduced runs of the default check tier (4 initialisations instead of 10,
     5000 GD iterations instead of 20000 and t0 = 2, 3 only; Lorenz 96: 2 initialisations,
-    64 paths, 1800 iterations instead of 3000)."""
+    64 paths, 1400 iterations instead of 3000)."""
     n_init, n_gd, t0s = (10, 20000, (2.0, 3.0, 4.0)) if full else (4, 5000, (2.0, 3.0))
     base = dict(T=6.4, dt=0.1, m=16)
     gd = dict(loss="white-noise-euler", activation="linear", optimizer="gd", lr=0.05, n_iter=n_gd, n_init=n_init,
@@ -262,7 +262,7 @@ def figure1_settings(full=True):
     out = {"a": Setting("fig1a-expsum", "expsum-random", **gd)}
     for t0 in t0s:
         out[f"b-t0={t0:g}"] = Setting(f"fig1b-airy-t0={t0:g}", "airy", t0=t0, s0=2.25, **gd)
-    lz = dict(n_init=10, batch=128, n_iter=3000) if full else dict(n_init=2, batch=64, n_iter=1800)
+    lz = dict(n_init=10, batch=128, n_iter=3000) if full else dict(n_init=2, batch=64, n_iter=1400)
     out["c"] = Setting("fig1c-lorenz96", "lorenz96", loss="sequence", activation="tanh", optimizer="adam",
                        lr=1e-3, plateau=PlateauParams(rtol=0.1, level=0.05, min_length=lz["n_iter"] // 10), **lz, **base)
     return out
