@@ -204,8 +204,25 @@ def _figure_flow(which):
     return draw
 
 
+def _figure_training(which):
+    def draw(out, full):
+        import time
+
+        from .figures.training import draw_figure1, draw_figure4
+        from .training import experiments as ex
+
+        t0 = time.perf_counter()
+        settings = ex.figure1_settings(full) if which == "1" else ex.figure4_settings(full)
+        results = ex.run_settings(settings, progress=_progress_bar)
+        (draw_figure1 if which == "1" else draw_figure4)(results, out)
+        return {"figure": which, "path": out, "full": full, "seconds": time.perf_counter() - t0,
+                "plateaus": {k: ex.summary(r) for k, r in results.items()}, "experiments": results}
+    return draw
+
+
 # figure name -> function(out, full) that writes the file and returns its data (a dict with "path")
-FIGURES = {"2": _figure_flow("2"), "3": _figure_flow("3"), "approx": _figure_approx}
+FIGURES = {"1": _figure_training("1"), "2": _figure_flow("2"), "3": _figure_flow("3"),
+           "4": _figure_training("4"), "approx": _figure_approx}
 
 
 def _figure(args):
@@ -216,6 +233,14 @@ def _figure(args):
     if args.json:
         runs = [{k: v for k, v in r.items() if k not in ("t", "loss")} for r in data.get("runs", [])]
         print(json.dumps({**{k: v for k, v in data.items() if k != "runs"}, "runs": runs}, indent=2, default=str))
+    elif "plateaus" in data:
+        print(f"wrote {data['path']} in {data['seconds']:.1f} s; plateau lengths (iterations, mean +- sd, runs "
+              f"with a plateau / finite runs, diverged):")
+        for k, v in data["plateaus"].items():
+            st = v["plateau_length"]
+            ms = "n/a" if st["mean"] is None else f"{st['mean']:.0f} +- {st['sd']:.0f}"
+            print(f"  {k:<22} {ms:>16}  {v['n_with_plateau']}/{v['n_finite']}  diverged {v['n_diverged']}  "
+                  f"{1e3 * v['seconds_per_iteration_per_run']:.3f} ms/iteration/run")
     else:
         print(f"wrote {data['path']}" + ("; fitted slopes against 1/omega: " if fits else "")
               + ", ".join(f"{k} {v['slope']:.4f} +/- {v['se']:.4f}" for k, v in fits.items()))
@@ -282,10 +307,10 @@ def build_parser():
     f.add_argument("--scheduler", help="dask scheduler address for a sweep (default: local processes)")
     f.add_argument("--json", action="store_true")
     f.set_defaults(func=_flow)
-    g = sub.add_parser("figure", help="draw a figure (matplotlib): the paper's Figures 2 and 3, or approx")
+    g = sub.add_parser("figure", help="draw a figure (matplotlib): the paper's Figures 1-4, or approx")
     g.add_argument("name", choices=sorted(FIGURES))
     g.add_argument("--out", required=True, help="output file (png, pdf, svg)")
-    g.add_argument("--full", action="store_true", help="the larger omega grid (minutes) instead of a quick one")
+    g.add_argument("--full", action="store_true", help="the paper's settings (Figures 1, 4) or the larger omega grid (2, 3): minutes, instead of a quick run")
     g.add_argument("--json", action="store_true", help="print the figure's data as JSON")
     g.set_defaults(func=_figure)
     return p
