@@ -162,8 +162,8 @@ def _flow(args):
     a0, w0 = _floats(args.a0, "--a0"), _floats(args.w0, "--w0")
     specs = [flow_spec(o, a0, w0, args.delta, astar=_floats(args.astar, "--astar"),
                        wstar=_floats(args.wstar, "--wstar"), c0=args.c0, sigma=args.sigma,
-                       method=args.method, dps=args.dps, rtol=args.rtol, integrator=args.integrator)
-             for o in omegas]
+                       method=args.method, dps=args.dps, rtol=args.rtol, integrator=args.integrator,
+                       error_estimate=not args.no_error_estimate) for o in omegas]
 
     progress = _progress_bar
     if len(specs) == 1:
@@ -178,11 +178,14 @@ def _flow(args):
     if args.json:
         print(json.dumps(results if len(results) > 1 else results[0], indent=2, default=str))
     else:
-        print(f"{'omega':>10} {'tau_loss':>14} {'tau_param':>14} {'method':>7} {'dps':>4} {'steps':>6} {'seconds':>8}")
+        print(f"{'omega':>10} {'tau_loss':>14} {'+/-':>8} {'tau_param':>14} {'+/-':>8} {'method':>7} {'dps':>4} "
+              f"{'steps':>6} {'seconds':>8} status")
         for r in results:
             f = lambda x: "-" if x is None else f"{x:.8g}"  # noqa: E731
-            print(f"{r['omega']:>10.4g} {f(r['tau_loss']):>14} {f(r['tau_param']):>14} {r['method']:>7} "
-                  f"{str(r['dps']):>4} {r['steps']:>6} {r['seconds']:>8.2f}")
+            e = lambda x: "-" if x is None else f"{x:.1e}"  # noqa: E731
+            print(f"{r['omega']:>10.4g} {f(r['tau_loss']):>14} {e(r['tau_loss_error']):>8} {f(r['tau_param']):>14} "
+                  f"{e(r['tau_param_error']):>8} {r['method']:>7} {str(r['dps']):>4} {r['steps']:>6} "
+                  f"{r['seconds']:>8.2f} {r['status']}: {r['message'][:60]}")
     return 0 if all(r["status"] >= 0 for r in results) else 1
 
 
@@ -304,6 +307,8 @@ def build_parser():
                    help="local error tolerance per step (default 1e-9; README: accuracy of hitting times)")
     f.add_argument("--integrator", choices=("radau", "exprb43"), default="radau",
                    help="Radau IIA (default: few steps through the escape) or exprb43 (cheaper steps)")
+    f.add_argument("--no-error-estimate", action="store_true",
+                   help="skip the second run at rtol/100 that estimates the error of each hitting time")
     f.add_argument("--scheduler", help="dask scheduler address for a sweep (default: local processes)")
     f.add_argument("--json", action="store_true")
     f.set_defaults(func=_flow)

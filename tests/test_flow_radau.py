@@ -157,3 +157,27 @@ def test_exact_eigenvalues_resolved_below_float():
         lam, _ = ar.eigh(ar.matrix([[H[i, j] for j in range(4)] for i in range(4)]))
         assert abs(lam[0] - mpmath.mpf("1e-30")) < mpmath.mpf(10) ** -50
         assert abs(lam[1] - mpmath.mpf("1e-14")) < mpmath.mpf(10) ** -50
+
+
+def test_error_estimate_brackets_the_true_error():
+    """error_estimate=True: the estimated error of each time is at least the error
+    against a converged reference (rtol 1e-12) and at most 100 times it."""
+    L = _loss(10)
+    r = gradient_flow(L, [1.0, 0.0], [1.0, 0.8], delta=0.05, method="fast", rtol=1e-7, error_estimate=True)
+    ref = gradient_flow(L, [1.0, 0.0], [1.0, 0.8], delta=0.05, method="fast", rtol=1e-12, atol=1e-15)
+    for k in ("tau_loss", "tau_param"):
+        true = abs(r.t_events[k] - ref.t_events[k])
+        est = r.t_events_error[k]
+        assert 0.5 * true <= est <= 100 * true + 1e-12 * ref.t_events[k]
+        assert r.as_dict()[f"{k}_error"] == est
+    plain = gradient_flow(L, [1.0, 0.0], [1.0, 0.8], delta=0.05, method="fast")
+    assert plain.as_dict()["tau_loss_error"] is None
+
+
+def test_flow_spec_validates_rtol_and_integrator():
+    from memverify.flow import flow_spec
+
+    with pytest.raises(ValueError, match="rtol"):
+        flow_spec(0.1, [1.0, 0.0], [1.0, 0.8], 0.05, rtol=2.0)
+    with pytest.raises(ValueError, match="integrator"):
+        flow_spec(0.1, [1.0, 0.0], [1.0, 0.8], 0.05, integrator="euler")

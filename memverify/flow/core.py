@@ -19,6 +19,7 @@ from .problems import OffsetProblem, PlainProblem, auto_dps
 
 METHODS = ("exact", "fast", "naive")
 EPS = float(np.finfo(float).eps)
+ERROR_ESTIMATE_MIN_RTOL = 1e-14  # the reference run of error_estimate=True: rtol / 100, at least this
 # the integrators of the gradient flow (the heavy-ball flow has its own)
 SOLVERS = {"radau": RadauIIA, "exprb43": ExpRosenbrock}
 
@@ -96,7 +97,9 @@ class FlowResult:
     the 'exact' method); loss: J along them; t_events: {'tau_loss': time or
     None, 'tau_param': ...}; status: 1 all events found, 0 reached t_max,
     -1 failed (reason in message); steps: accepted steps; rejected: rejected
-    attempts; dps: digits used (None for float64); seconds: wall time.
+    attempts; dps: digits used (None for float64); seconds: wall time;
+    t_events_error: with error_estimate=True, {'tau_loss': estimated absolute error
+    of t_events['tau_loss'] (same units), ...} (None where a time is missing).
     `sol(tau)` evaluates the dense trajectory (theta at any tau in [0, t[-1]]).
     """
 
@@ -115,6 +118,7 @@ class FlowResult:
     atol: float
     y_exact: list = field(default_factory=list, repr=False)
     t_events_exact: dict = field(default_factory=dict, repr=False)
+    t_events_error: dict = field(default_factory=dict)
     _dense: list = field(default_factory=list, repr=False)
     _problem: object = field(default=None, repr=False)
 
@@ -145,7 +149,9 @@ class FlowResult:
                 "method": self.method, "dps": self.dps, "steps": self.steps, "rejected": self.rejected,
                 "seconds": round(self.seconds, 4), "status": self.status, "message": self.message,
                 "t_final": float(self.t[-1]), "loss_initial": float(self.loss[0]),
-                "loss_final": float(self.loss[-1]), "rtol": self.rtol, "atol": self.atol}
+                "loss_final": float(self.loss[-1]), "rtol": self.rtol, "atol": self.atol,
+                "tau_loss_error": self.t_events_error.get("tau_loss"),
+                "tau_param_error": self.t_events_error.get("tau_param")}
 
 
 class _workdps:
@@ -216,7 +222,7 @@ def _check_inputs(loss, a0, w0, events, delta, method, dps, t_max, rtol, atol, m
 
 def gradient_flow(loss, a0, w0, events=None, delta=None, method="exact", dps=None, t_max=1e60,
                   rtol=1e-9, atol=1e-12, max_steps=5000, dense=True, on_precision="raise", momentum=None,
-                  integrator="radau"):
+                  integrator="radau", error_estimate=False):
     """Integrate the gradient flow d theta/d tau = -grad J(theta) (eq. 21) from
     theta_0 = (a0, w0) until every event has happened or tau = t_max.
 
@@ -227,13 +233,18 @@ def gradient_flow(loss, a0, w0, events=None, delta=None, method="exact", dps=Non
     plain formulas, for comparison).  Both float64 methods bound the rounding
     error of the gradient at every step and raise PrecisionError where it could
     move the state by more than the tolerance (or rerun with 'exact' when
-    on_precision='exact'): never a silently wrong time.  rtol, atol: local error per step,
+    on_precision='exact'), and check that J(theta) - J(theta_0) and ||theta - theta_0||
+    are resolved at the events (relative to rtol * delta): never a silently wrong time.
+    integrator: 'radau' (3-stage Radau IIA, order 5: few steps through the escape
+    after a plateau) or 'exprb43' (exponential Rosenbrock: cheaper steps, many more
+    of them in the escape).  rtol in (0, 1), atol: local error per step,
     ||err||_inf <= atol + rtol max(||theta - theta_0||_inf, tau ||grad J||_inf) (the
     second, capped at 1: an error along the path is a shift in time, relative to tau).
     These bound the error of each step, not of a hitting time, whose error accumulates
-    and grows with 1/omega (the flow slides along w at a speed ~ e^{-2w/omega}): at the
-    default rtol = 1e-9 the times are good to ~1e-10 at 1/omega = 10, 3e-9 at 20, 1e-7
-    at 30 and 1.5e-6 at 40 (m = 2, benchmarks/flow_accuracy.py); lower rtol for more.
+    with 1/omega: at the default rtol = 1e-9 the times of the start (1, 0), (1, 0.8) are
+    good to ~5e-9 up to 1/omega = 40 and 3e-8 at 100 (m = 2, benchmarks/flow_accuracy.py).
+    error_estimate=True runs the flow again at rtol / 100 and reports the differences
+    of the hitting times as t_events_error (an estimate, not a bound; twice the work).
     Returns a `FlowResult`.
     """
     a0, w0, events, dps, t_max, rtol, atol, max_steps = _check_inputs(
@@ -270,13 +281,21 @@ def gradient_flow(loss, a0, w0, events=None, delta=None, method="exact", dps=Non
         if momentum is not None:
             res.method = f"{method}, heavy ball gamma={float(momentum):g}"
     except PrecisionError as exc:
-        if on_precision == "exact":
-            res = gradient_flow(loss, a0, w0, events=events, method="exact", t_max=t_max, rtol=rtol,
-                                atol=atol, max_steps=max_steps, dense=dense, integrator=integrator)
-            res.message = f"escalated to 'exact' ({exc}). " + res.message
-            res.seconds = time.perf_counter() - start
-            return res
-        raise
+        if on_precision != "exact":
+            raise
+        res = gradient_flow(loss, a0, w0, events=events, method="exact", t_max=t_max, rtol=rtol,
+                            atol=atol, max_steps=max_steps, dense=dense, integrator=integrator)
+        res.message = f"escalated to 'exact' ({exc}). " + res.message
+        method = "exact"
+    if error_estimate:
+        # the same flow at a 100 times tighter tolerance: the difference estimates the
+        # error of the reported times (an estimate, not a bound)
+        ref = gradient_flow(loss, a0, w0, events=events, method=method, t_max=t_max,
+                            rtol=max(rtol / 100, ERROR_ESTIMATE_MIN_RTOL), atol=atol / 100,
+                            max_steps=10 * max_steps, dense=False, on_precision=on_precision,
+                            momentum=momentum, integrator=integrator)
+        res.t_events_error = {k: (abs(v - ref.t_events[k]) if v is not None and ref.t_events.get(k) is not None
+                                  else None) for k, v in res.t_events.items()}
     res.seconds = time.perf_counter() - start
     return res
 

@@ -12,10 +12,10 @@ from .core import gradient_flow
 
 
 def flow_spec(omega, a0, w0, delta, astar=(1.0,), wstar=(1.0,), c0=1.0, sigma=1.0, method="fast", dps=None,
-              rtol=1e-9, max_steps=5000, trajectory=False, integrator="radau"):
+              rtol=1e-9, max_steps=5000, trajectory=False, integrator="radau", error_estimate=False):
     """A plain dict describing one run: the memory target of eq. 20 (Gaussian
     template), the initial point, the gap delta, the method and tolerance
-    (gradient_flow's rtol, max_steps and integrator); trajectory=True also returns the
+    (gradient_flow's rtol, max_steps, integrator and error_estimate); trajectory=True also returns the
     times and the loss of the accepted steps."""
     _validate.positive(omega, "omega")
     _validate.positive(rtol, "rtol")
@@ -27,7 +27,7 @@ def flow_spec(omega, a0, w0, delta, astar=(1.0,), wstar=(1.0,), c0=1.0, sigma=1.
             "delta": float(delta), "astar": [float(x) for x in astar], "wstar": [float(x) for x in wstar],
             "c0": float(c0), "sigma": float(sigma), "method": method, "dps": dps, "rtol": float(rtol),
             "max_steps": _validate.integer(max_steps, "max_steps", minimum=1), "trajectory": bool(trajectory),
-            "integrator": integrator}
+            "integrator": integrator, "error_estimate": bool(error_estimate)}
 
 
 def run_spec(spec):
@@ -38,7 +38,8 @@ def run_spec(spec):
     loss = Loss(target, len(spec["a0"]))
     r = gradient_flow(loss, spec["a0"], spec["w0"], delta=spec["delta"], method=spec["method"], dps=spec["dps"],
                       rtol=spec.get("rtol", 1e-9), max_steps=spec.get("max_steps", 5000), dense=False,
-                      on_precision="exact", integrator=spec.get("integrator", "radau"))
+                      on_precision="exact", integrator=spec.get("integrator", "radau"),
+                      error_estimate=spec.get("error_estimate", False))
     out = {**spec, **r.as_dict()}
     if spec.get("trajectory"):
         out.update(t=r.t.tolist(), loss=r.loss.tolist())
