@@ -19,6 +19,7 @@ from .problems import OffsetProblem, PlainProblem, auto_dps
 
 METHODS = ("exact", "fast", "naive")
 EPS = float(np.finfo(float).eps)
+EVENT_GAP_FRACTION = 0.1  # an event's quantity must be resolved to a tenth of its gap delta
 ERROR_ESTIMATE_MIN_RTOL = 1e-14  # the reference run of error_estimate=True: rtol / 100, at least this
 # the integrators of the gradient flow (the heavy-ball flow has its own)
 SOLVERS = {"radau": RadauIIA, "exprb43": ExpRosenbrock}
@@ -62,20 +63,27 @@ class ParamSeparation(_Event):
         return ctx.arith.norm2(theta - ctx.theta0) - ctx.number(self.delta)
 
 
-def _event_resolution(ctx, event, theta, rtol):
-    """None when float64 resolves `event` at theta to a relative accuracy rtol of
-    its gap delta, else the reason: the rounding of J (LossHitting: |J - J_0| is
-    computed from two float64 values of J) or of theta itself (ParamSeparation)."""
+def _event_resolution(ctx, event, theta, rtol, tau=None, speed=None):
+    """None when float64 resolves `event` at theta, else the reason.  The rounding
+    error err of the event's quantity (LossHitting: |J - J_0| from two float64 values
+    of J; ParamSeparation: ||theta - theta_0||) must be below EVENT_GAP_FRACTION of the
+    gap delta; at a located event (tau given) it must also shift the time by less than
+    rtol tau: the quantity changes at the rate ||grad J||^2 (the loss) or ||grad J||
+    (the distance), `speed` = ||grad J|| there."""
     problem = ctx.problem
     if isinstance(event, LossHitting):
         err = problem.value_error(theta) + problem.value_error(ctx.theta0)
-        what = "J(theta) - J(theta_0)"
+        what, rate = "J(theta) - J(theta_0)", None if speed is None else speed * speed
     else:
         err = 4 * EPS * (float(ctx.arith.norm2(theta)) + float(ctx.arith.norm2(ctx.theta0)))
-        what = "||theta - theta_0||"
-    if err > rtol * event.delta:
+        what, rate = "||theta - theta_0||", speed
+    if err > EVENT_GAP_FRACTION * event.delta:
         return (f"float64 cannot resolve the event {event!r}: the rounding error of {what} "
-                f"can reach {err:.2e}, against rtol * delta = {rtol * event.delta:.2e}; use method='exact'")
+                f"can reach {err:.2e}, against delta = {event.delta:g}; use method='exact'")
+    if tau is not None and rate is not None and not err < rtol * float(tau) * float(rate):
+        return (f"float64 cannot resolve the time of the event {event!r}: the rounding error of {what} "
+                f"({err:.2e}) shifts it by {err / float(rate) if rate > 0 else float('inf'):.2e}, "
+                f"against rtol * tau = {rtol * float(tau):.2e}; use method='exact'")
     return None
 
 
@@ -323,7 +331,7 @@ def _integrate(problem, solver, theta0, events, t_max, rtol, atol, max_steps, de
     est = getattr(solver, "estimate_tolerance", None)
     k = 1.0 if est is None else est(rtol) / rtol
     ctl = StepController(solver.order, ar, rtol * k, atol * k)
-    lin = solver.linearise(y)
+    lin = _linearise(solver, y, None, t)
     h = ctl.first_step(lin[3])
     steps = rejected = 0
     st_prev = None
@@ -390,8 +398,11 @@ def _integrate(problem, solver, theta0, events, t_max, rtol, atol, max_steps, de
             if v > 0:
                 s = _locate(lambda s: e.value(ctx, _theta_at(st, s, ar, problem)),
                             ar.number(0), h, prev_val[e.name], v, t, ar)
-                if check_precision and (why := _event_resolution(ctx, e, _theta_at(st, s, ar, problem), rtol)):
-                    raise PrecisionError(why)
+                if check_precision:
+                    speed = min(ar.norm2(lin[0]), ar.norm2(problem.gradient(y_new)[0]))
+                    why = _event_resolution(ctx, e, _theta_at(st, s, ar, problem), rtol, t + s, speed)
+                    if why:
+                        raise PrecisionError(why)
                 found_exact[e.name] = t + s
                 found[e.name] = float(t + s)
             prev_val[e.name] = v
@@ -410,11 +421,26 @@ def _integrate(problem, solver, theta0, events, t_max, rtol, atol, max_steps, de
         if t >= t_max_n:
             break
         h = ctl.accepted(h, err_norm)
-        lin = solver.linearise(y, h)
+        lin = _linearise(solver, y, h, t)
     return FlowResult(t=np.array(ts), y=np.array(ys), loss=np.array(losses), t_events=found, status=status,
                       message=message, method=method, steps=steps, rejected=rejected, dps=problem.dps,
                       seconds=0.0, rtol=rtol, atol=atol, y_exact=ys_exact, t_events_exact=found_exact,
                       _dense=dense_steps, _problem=problem)
+
+
+def _linearise(solver, y, h, t):
+    """solver.linearise(y, h), with a clear PrecisionError where float64 overflows
+    (grad J or Hess J not finite: a rate near 0, an amplitude near the float range)."""
+    ar = solver.arith
+    try:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            lin = solver.linearise(y, h)
+    except np.linalg.LinAlgError as exc:
+        raise PrecisionError(f"float64 cannot linearise the flow at tau = {float(t):.4g} ({exc}): "
+                             "use method='exact'") from None
+    if ar.kind == "float" and not (np.all(np.isfinite(lin[0])) and np.all(np.isfinite(lin[2]))):
+        raise PrecisionError(f"grad J or Hess J overflows float64 at tau = {float(t):.4g}; use method='exact'")
+    return lin
 
 
 def _theta_at(st, s, ar, problem):
