@@ -1,17 +1,19 @@
 """Every kind of start, default settings: does the flow reach tau_loss and tau_param?
 
-    python benchmarks/flow_starts.py [--inv 5,10,20,40] [--integrator radau] [--method fast]
+    python benchmarks/flow_starts.py [--inv 5,10,20,40] [--integrator radau] [--method fast] [--budget 120]
 
 m = 2, target e^{-t} + e^{-(t - 1/omega)^2/2}, delta = 0.05, gradient_flow's
 defaults (rtol 1e-9, max_steps 5000, t_max 1e60), on_precision='exact'.  Starts:
 switched off a0 = (1, 0), w0 = (1, 2); split on M* (0.25, 0.75), (1, 1); the
 symmetric split (0.5, 0.5), (1, 1) (an invariant set: no escape in exact
 arithmetic); near M*: (1, 0), (1, 0.8) moved by 1e-3 in a random direction (seed 0).
+Each run gets --budget seconds of wall time in a process of its own.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import pathlib
 import sys
 import time
@@ -37,27 +39,44 @@ STARTS = {
 }
 
 
+def _run(queue, name, inv, method, integrator):
+    a0, w0 = STARTS[name]
+    L = Loss(MemoryBump(ExpSum([1.0], [1.0]), omega=1 / inv), 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = gradient_flow(L, a0, w0, delta=0.05, method=method, integrator=integrator, on_precision="exact",
+                          dense=False)
+    queue.put(r.as_dict())
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--inv", default="5,10,20,40")
     p.add_argument("--integrator", default="radau")
     p.add_argument("--method", default="fast")
     p.add_argument("--starts", default=",".join(STARTS))
+    p.add_argument("--budget", type=float, default=120.0, help="seconds per run")
     args = p.parse_args(argv)
     print(f"| start | 1/omega | status | tau_loss | tau_param | steps | rejected | seconds | message |")
     print("|---|---|---|---|---|---|---|---|---|")
     for name in args.starts.split(","):
-        a0, w0 = STARTS[name]
         for inv in [float(x) for x in args.inv.split(",")]:
-            L = Loss(MemoryBump(ExpSum([1.0], [1.0]), omega=1 / inv), 2)
+            queue = multiprocessing.Queue()
+            proc = multiprocessing.Process(target=_run, args=(queue, name, inv, args.method, args.integrator))
             t0 = time.perf_counter()
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                r = gradient_flow(L, a0, w0, delta=0.05, method=args.method, integrator=args.integrator,
-                                  on_precision="exact", dense=False)
+            proc.start()
+            proc.join(args.budget)
+            if proc.is_alive():
+                proc.terminate()
+                proc.join()
+                print(f"| {name} | {inv:g} | - | - | - | - | - | over {args.budget:g} | no answer within the budget |",
+                      flush=True)
+                continue
+            r = queue.get()
             f = lambda x: "-" if x is None else f"{x:.6g}"  # noqa: E731
-            print(f"| {name} | {inv:g} | {r.status} | {f(r.t_events['tau_loss'])} | {f(r.t_events['tau_param'])} "
-                  f"| {r.steps} | {r.rejected} | {time.perf_counter() - t0:.1f} | {r.message[:70]} |", flush=True)
+            print(f"| {name} | {inv:g} | {r['status']} | {f(r['tau_loss'])} | {f(r['tau_param'])} "
+                  f"| {r['steps']} | {r['rejected']} | {time.perf_counter() - t0:.1f} | {r['message'][:70]} |",
+                  flush=True)
     return 0
 
 

@@ -41,8 +41,11 @@ def _check(name, holds, summ, statement):
 def _verdict(checks, summaries, settings, what, reductions):
     ok = all(c["holds"] for c in checks)
     failed = [c["check"] for c in checks if not c["holds"]]
+    # a censored plateau runs to the end of the run: its length is a lower bound, and
+    # the run never showed what follows it (said in the summary, not only the evidence)
     parts = ", ".join(f"{c['check']}: {c['n_with_plateau']}/{c['n_runs']} runs plateau, length "
-                      f"{_fmt(c['plateau_length'])}" for c in checks)
+                      f"{_fmt(c['plateau_length'])}"
+                      + (f" ({c['n_censored']} censored)" if c["n_censored"] else "") for c in checks)
     ev = {"checks": checks, "settings": {k: s.as_dict() for k, s in settings.items()},
           "runs": summaries, "plateau_definition": "longest stretch of iterations [i, j] with min L[i..j] >= (1 - rtol) "
           "max L[i..j] and L >= level L_0 (memverify.training.plateau); a run has a plateau when it lasts >= "

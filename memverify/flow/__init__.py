@@ -1,9 +1,12 @@
 """Gradient-flow engine: d theta/d tau = -grad J(theta) (eq. 21) over times up to
 e^{c/omega}, with the hitting times of Theorem C.1 as events.
 
-- `gradient_flow(loss, a0, w0, delta=..., method='exact'|'fast')` -> `FlowResult`;
+- `gradient_flow(loss, a0, w0, delta=..., method='exact'|'fast', integrator='radau'|'exprb43',
+  error_estimate=False)` -> `FlowResult` (Radau IIA by default: flow/radau.py; the
+  step-size controller: flow/control.py);
 - events `LossHitting(delta)` (eqs. 22, 105) and `ParamSeparation(delta)` (eq. 104);
-- `PrecisionError`: float64 cannot resolve the gradient (method='fast');
+- `PrecisionError`: float64 cannot resolve the gradient, the Hessian's small
+  eigenvalues or an event (method='fast');
 - `linearised_flow`: the prediction of eqs. 109-113 and its hitting times;
 - `manifold_point`: initialisations on M* (Definition C.1);
 - `sweep`: many runs on a concurrent.futures executor or a dask client;

@@ -419,6 +419,10 @@ def _integrate(problem, solver, theta0, events, t_max, rtol, atol, max_steps, de
             status, message = 1, "all events found"
             break
         if t >= t_max_n:
+            lam_min = min(solver.linearise(y)[3])
+            if lam_min < 0:
+                message += (f"; theta rests at a saddle (Hessian eigenvalue {float(lam_min):.3g}) without a "
+                            "resolved gradient component along its unstable directions (an invariant set)")
             break
         h = ctl.accepted(h, err_norm)
         lin = _linearise(solver, y, h, t)

@@ -148,10 +148,19 @@ class RadauIIA:
         return linearise(self.problem, y, h)
 
     def max_step(self, lin):
-        """The largest step the linearisation `lin` allows: UNSTABLE_REACH / |lambda_min|
-        when H_n has a negative eigenvalue (None: no limit)."""
-        lam_min = min(lin[3])
-        return self.arith.number(UNSTABLE_REACH) / abs(lam_min) if lam_min < 0 else None
+        """The largest step the linearisation `lin` allows: UNSTABLE_REACH / |lambda|
+        for the most negative eigenvalue of H_n along whose eigenvector the gradient
+        has a component above its rounding error (None: no limit).  A saddle whose
+        unstable directions the flow has no component along (an invariant set, such
+        as a1 = a2, w1 = w2) does not hold the steps back."""
+        ar, lam = self.arith, lin.lam
+        gq = abs(lin.Q.T.dot(lin.g))
+        if lin.gerr is not None:
+            noise = abs(lin.Q).T.dot(lin.gerr)
+        else:
+            noise = 100 * ar.number(10) ** (-ar.dps) * ar.norm_inf(lin.g) * np.ones(len(lam))
+        unstable = [abs(lam[j]) for j in range(len(lam)) if lam[j] < 0 and gq[j] > noise[j]]
+        return ar.number(UNSTABLE_REACH) / max(unstable) if unstable else None
 
     def step(self, t, y, h, lin, scale, previous=None):
         """Attempt a step of length h from (t, y); see `_step`.  A stage that
@@ -163,8 +172,9 @@ class RadauIIA:
         """A step of length h from (t, y).  scale: the driver's error scale (a
         step is accepted when ||err||_inf <= scale); the Newton iterations stop
         when the remaining error of the stages, estimated mode by mode from the
-        contraction rates, is below NEWTON_KAPPA * scale.  Returns (y_new, err, RadauStep, round_err) as
-        ExpRosenbrock.step does; raises StepRejected when Newton fails."""
+        contraction rates, is below NEWTON_KAPPA * scale.  Returns (y_new, err,
+        RadauStep, round_err) as ExpRosenbrock.step does; raises StepRejected when
+        Newton fails."""
         ar = self.arith
         g, gerr, H, lam, Q, _ = lin
         A, c, n = self.A, self.c, len(y)
@@ -195,7 +205,7 @@ class RadauIIA:
         # eigenvalue the Jacobian misjudges (h |lambda - lambda_true| >> 1) takes
         # corrections that shrink by a factor ~1 per iteration, which the largest
         # correction alone would hide; so at least two iterations, and every mode
-        # must contract
+        # whose corrections are not negligible must contract
         prev, errs, full, it = None, None, False, 0
         while True:
             if it >= NEWTON_MAX_ITER:
