@@ -181,3 +181,27 @@ def test_flow_spec_validates_rtol_and_integrator():
         flow_spec(0.1, [1.0, 0.0], [1.0, 0.8], 0.05, rtol=2.0)
     with pytest.raises(ValueError, match="integrator"):
         flow_spec(0.1, [1.0, 0.0], [1.0, 0.8], 0.05, integrator="euler")
+
+
+def test_symmetric_split_reports_no_escape():
+    """a1 = a2, w1 = w2 is an invariant set: at 1/omega = 10 the flow comes to rest
+    at a saddle of J_2 on it.  'exact' reaches t_max and says why; float64 cannot tell
+    whether rounding would push it off along the unstable direction, and says so."""
+    L = _loss(10)
+    e = gradient_flow(L, [0.5, 0.5], [1.0, 1.0], delta=0.05, method="exact")
+    assert e.status == 0 and "saddle" in e.message
+    assert e.t_events == {"tau_loss": None, "tau_param": None}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(PrecisionError):
+            gradient_flow(L, [0.5, 0.5], [1.0, 1.0], delta=0.05, method="fast")
+
+
+def test_split_start_at_40_is_refused_by_float64():
+    """The split start (0.25, 0.75), (1, 1) at 1/omega = 40 crosses a region where the
+    Hessian's eigenvalues (~1e-30) are below float64's resolution: 'fast' used to report
+    'reached t_max = 1e60' there (wrong); it now raises PrecisionError."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(PrecisionError):
+            gradient_flow(_loss(40), [0.25, 0.75], [1.0, 1.0], delta=0.05, method="fast")

@@ -418,9 +418,9 @@ def figure_data(which, inv_omegas=None, m=None, extra_w=None, delta=0.05, rtol=1
     on `executor` (a concurrent.futures.Executor, or None: one after the other
     in this process); progress(done, total) is called as runs finish.
     integrator: 'exprb43' by default here: at m = 10 a Radau IIA step costs about
-    ten times an exprb43 step (its Newton iterations evaluate the gradient ~30
-    times), so the sweep at rtol 1e-6 takes 90 s with 'radau' against 27.5 s
-    (benchmarks/figure3_sweep.py); at rtol 1e-9 'radau' is the faster (76 s, 219 s)."""
+    three times an exprb43 step (its Newton iterations evaluate the gradient ten
+    times and more), so the sweep at rtol 1e-6 takes 49 s with 'radau' against 29 s
+    (benchmarks/figure3_sweep.py); at rtol 1e-9 'radau' is the faster (56 s, 219 s)."""
     if which == "2":
         inv_omegas = inv_omegas or (5, 10, 15, 20)
         m, extra_w = m or 2, extra_w or (0.8,)
