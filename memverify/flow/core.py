@@ -242,7 +242,8 @@ def gradient_flow(loss, a0, w0, events=None, delta=None, method="exact", dps=Non
     error of the gradient at every step and raise PrecisionError where it could
     move the state by more than the tolerance (or rerun with 'exact' when
     on_precision='exact'), and check that J(theta) - J(theta_0) and ||theta - theta_0||
-    are resolved at the events (relative to rtol * delta): never a silently wrong time.
+    are resolved at the events (to a tenth of delta, and so that their rounding shifts
+    the time by less than rtol * tau): never a silently wrong time.
     integrator: 'radau' (3-stage Radau IIA, order 5: few steps through the escape
     after a plateau) or 'exprb43' (exponential Rosenbrock: cheaper steps, many more
     of them in the escape).  rtol in (0, 1), atol: local error per step,
@@ -379,14 +380,15 @@ def _integrate(problem, solver, theta0, events, t_max, rtol, atol, max_steps, de
         # eigendirection of H_n (a relative error of 1e-6 in the motion there)
         if check_precision and round_err is not None:
             reach, moved = round_err
-            bad = [i for i in range(len(reach)) if reach[i] > max(scale, ar.number(1e-6) * moved[i])]
+            tol = scale / ar.number(k)  # the user's tolerance, not the error estimate's
+            bad = [i for i in range(len(reach)) if reach[i] > max(tol, ar.number(1e-6) * moved[i])]
             if bad:
                 i = max(bad, key=lambda j: reach[j])
                 raise PrecisionError(
                     f"float64 cannot resolve grad J at tau = {float(t):.4g}: along an eigenvector of the "
                     f"Hessian (eigenvalue {float(lin[3][i]):.3g}) its rounding error could move the state by "
                     f"{float(reach[i]):.2e} in a step of {float(h):.3g}, against a motion of "
-                    f"{float(moved[i]):.2e} and a tolerance of {float(scale):.2e}; use method='exact'")
+                    f"{float(moved[i]):.2e} and a tolerance of {float(tol):.2e}; use method='exact'")
         # accepted
         steps += 1
         t_new = t + h
