@@ -10,11 +10,11 @@ import numpy as np
 import sympy as sp
 
 from . import _validate
-from .backends import Precision, compile_exprs
+from .backends import Precision, compile_exprs, rounding_bound
 from .symbolic import Moment, derive, norm_symbol
 from .targets import Target
 
-_ORDERS = {"value": (0,), "gradient": (0, 1), "hessian": (1, 2)}
+_ORDERS = {"value": (0,), "value_error": (0,), "gradient": (0, 1), "hessian": (1, 2)}
 
 
 def _moment_symbols(m):
@@ -26,8 +26,10 @@ def _compiled(m, what, kind):
     d = derive(m)
     msyms = _moment_symbols(m)
     reps = {Moment(n, d.w[i]): msyms[n][i] for n in range(3) for i in range(m)}
-    expr = {"value": d.J, "gradient": list(d.gradient), "hessian": d.hessian.tolist()}[what]
-    expr = sp.sympify(expr).xreplace(reps) if what == "value" else \
+    expr = {"value": d.J, "value_error": d.J, "gradient": list(d.gradient), "hessian": d.hessian.tolist()}[what]
+    if what == "value_error":  # J's own float64 rounding, from the same derived expression
+        expr = rounding_bound(sp.sympify(expr).xreplace(reps))
+    expr = sp.sympify(expr).xreplace(reps) if what in ("value", "value_error") else \
         [e.xreplace(reps) if what == "gradient" else [x.xreplace(reps) for x in e] for e in expr]
     args = list(d.a) + list(d.w) + [x for row in msyms for x in row] + [norm_symbol]
     return compile_exprs(args, expr, kind)
@@ -67,13 +69,13 @@ class Loss:
             wv = [prec.number(x) for x in w]
             moments = [[self.target._moment(n, wi, prec) if n in _ORDERS[what] else zero
                         for wi in wv] for n in range(3)]
-            norm = self._target_norm2(prec) if what == "value" else zero
+            norm = self._target_norm2(prec) if what in ("value", "value_error") else zero
             out = f(*av, *wv, *[x for row in moments for x in row], norm)
             if prec.kind == "float" and not np.all(np.isfinite(np.asarray(out, dtype=float))):
                 # an intermediate overflowed (w near 0): float64 cannot resolve this
                 raise OverflowError(f"the {what} of J overflows float64 at a={list(a)}, w={list(w)}: "
                                     "evaluate it with dps=... (mpmath) or arb=True")
-            if what == "value":
+            if what in ("value", "value_error"):
                 return float(out) if prec.kind == "float" else +out
             return prec.array(out)
 
@@ -87,6 +89,11 @@ class Loss:
     def value(self, a, w, dps=None, arb=False):
         """J(a, w) (eq. 18): a float, mpf or arb."""
         return self._evaluate("value", a, w, dps, arb)
+
+    def value_error(self, a, w):
+        """A bound on the float64 rounding error of value(a, w): the derived J evaluated
+        operation by operation (backends.rounding_bound), a float."""
+        return self._evaluate("value_error", a, w, None, False)
 
     def gradient(self, a, w, dps=None, arb=False):
         """grad J(a, w): array of shape (2m,), order (d/da_1..d/da_m, d/dw_1..d/dw_m)."""

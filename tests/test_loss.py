@@ -370,3 +370,21 @@ def test_derive_matches_differentiating_the_integral_first(m):
         for j, y in enumerate(theta):
             hij = reduce_integrals(sp.diff(integral, x, y))
             assert sp.cancel(sp.expand(hij - d.hessian[i, j])) == 0, (i, j)
+
+
+def test_value_error_bounds_float64_rounding():
+    """Loss.value_error (the derived J through backends.rounding_bound) bounds the
+    difference between float64 and 40-digit values of J, and grows with the
+    amplitudes as the cancellation in J does."""
+    import numpy as np
+    from memverify import ExpSum, Loss, MemoryBump
+
+    L = Loss(MemoryBump(ExpSum([1.0], [1.0]), omega=0.2), 3)
+    rng = np.random.default_rng(3)
+    for scale in (1.0, 1e4, 1e8):
+        for _ in range(5):
+            a = list(scale * rng.standard_normal(3))
+            w = list(rng.uniform(0.2, 3.0, 3))
+            exact = L.value(a, w, dps=40)
+            assert abs(L.value(a, w) - float(exact)) <= L.value_error(a, w)
+    assert L.value_error([1e8, 0, 0], [1, 2, 3]) > 1e12 * L.value_error([1, 0, 0], [1, 2, 3])

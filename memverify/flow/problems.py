@@ -81,22 +81,10 @@ class PlainProblem:
 
     def value_error(self, theta):
         """A bound on the rounding error of value(theta): 0 in mpmath (its digits
-        are chosen to resolve the flow), else `value_rounding_bound`."""
-        return 0.0 if self.dps is not None else value_rounding_bound(self.loss, theta)
-
-
-def value_rounding_bound(loss, theta):
-    """A bound on the float64 rounding error of J(theta) = sum_ij a_i a_j/(w_i + w_j)
-    - 2 sum_i a_i M_0(w_i) + ||rho||^2 as evaluated term by term: (number of terms)
-    eps times the sum of their absolute values.  J - J(theta_0), the loss event,
-    carries twice this."""
-    m = loss.m
-    a = np.abs(np.asarray(theta[:m], dtype=float))
-    w = np.asarray(theta[m:], dtype=float)
-    pair = float(np.sum(np.outer(a, a) / (w[:, None] + w[None, :])))
-    cross = 2 * sum(ai * abs(loss.target.moment(0, float(wi))) for ai, wi in zip(a, w))
-    terms = m * m + m + 1
-    return 4 * terms * EPS * (pair + cross + abs(float(loss.target.norm2())))
+        are chosen to resolve the flow), else Loss.value_error."""
+        if self.dps is not None:
+            return 0.0
+        return self.loss.value_error(list(theta[: self.m]), list(theta[self.m:]))
 
 
 @functools.lru_cache(maxsize=None)
@@ -276,8 +264,8 @@ class OffsetProblem:
         return self.loss.value(list(theta[: self.m]), list(theta[self.m:]))
 
     def value_error(self, theta):
-        """A bound on the rounding error of value(theta) (`value_rounding_bound`)."""
-        return value_rounding_bound(self.loss, theta)
+        """A bound on the rounding error of value(theta) (Loss.value_error)."""
+        return self.loss.value_error(list(theta[: self.m]), list(theta[self.m:]))
 
 
 @functools.lru_cache(maxsize=None)

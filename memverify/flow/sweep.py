@@ -8,7 +8,7 @@ import concurrent.futures
 from .. import _validate
 from ..loss import Loss
 from ..targets import ExpSum, MemoryBump
-from .core import gradient_flow
+from .core import SOLVERS, gradient_flow
 
 
 def flow_spec(omega, a0, w0, delta, astar=(1.0,), wstar=(1.0,), c0=1.0, sigma=1.0, method="fast", dps=None,
@@ -21,8 +21,8 @@ def flow_spec(omega, a0, w0, delta, astar=(1.0,), wstar=(1.0,), c0=1.0, sigma=1.
     _validate.positive(rtol, "rtol")
     if not rtol < 1:
         raise ValueError(f"rtol must be in (0, 1), got {rtol!r}")
-    if integrator not in ("radau", "exprb43"):
-        raise ValueError(f"integrator must be 'radau' or 'exprb43', got {integrator!r}")
+    if integrator not in SOLVERS:
+        raise ValueError(f"integrator must be one of {tuple(SOLVERS)}, got {integrator!r}")
     return {"omega": float(omega), "a0": [float(x) for x in a0], "w0": [float(x) for x in w0],
             "delta": float(delta), "astar": [float(x) for x in astar], "wstar": [float(x) for x in wstar],
             "c0": float(c0), "sigma": float(sigma), "method": method, "dps": dps, "rtol": float(rtol),
