@@ -13,7 +13,7 @@ import numpy as np
 from .. import _validate
 from ..loss import Loss
 from .control import StepController
-from .integrator import ExpRosenbrock, StepRejected
+from .integrator import ExpRosenbrock, Linearisation, StepRejected
 from .radau import RadauIIA
 from .problems import OffsetProblem, PlainProblem, auto_dps
 
@@ -21,6 +21,10 @@ METHODS = ("exact", "fast", "naive")
 EPS = float(np.finfo(float).eps)
 EVENT_GAP_FRACTION = 0.1  # an event's quantity must be resolved to a tenth of its gap delta
 ERROR_ESTIMATE_MIN_RTOL = 1e-14  # the reference run of error_estimate=True: rtol / 100, at least this
+# at rest at a minimum: every Hessian eigenvalue above its rounding bound and above this
+# fraction of the largest (a degenerate plateau is not a minimum), and the Newton step
+# to the minimum below the tolerance
+REST_MIN_CONDITION = 1e-8
 # the integrators of the gradient flow (the heavy-ball flow has its own)
 SOLVERS = {"radau": RadauIIA, "exprb43": ExpRosenbrock}
 
@@ -103,8 +107,9 @@ class FlowResult:
     t: times of the accepted steps (floats), shape (n,); y: theta = (a, w) at
     those times, shape (n, 2m), float64 (`y_exact` keeps the mpmath numbers of
     the 'exact' method); loss: J along them; t_events: {'tau_loss': time or
-    None, 'tau_param': ...}; status: 1 all events found, 0 reached t_max,
-    -1 failed (reason in message); steps: accepted steps; rejected: rejected
+    None, 'tau_param': ...}; status: 1 all events found, 0 none left to find:
+    reached t_max, or at rest at a strict local minimum from which the missing events
+    cannot happen (the message says which and why), -1 failed (reason in message); steps: accepted steps; rejected: rejected
     attempts; dps: digits used (None for float64); seconds: wall time;
     t_events_error: with error_estimate=True, {'tau_loss': estimated absolute error
     of t_events['tau_loss'] (same units), ...} (None where a time is missing).
@@ -428,10 +433,54 @@ def _integrate(problem, solver, theta0, events, t_max, rtol, atol, max_steps, de
             break
         h = ctl.accepted(h, err_norm)
         lin = _linearise(solver, y, h, t)
+        pending = [e for e in events if found[e.name] is None]
+        # (the heavy-ball flow's state has a velocity: no such test there)
+        if pending and isinstance(lin, Linearisation) and (why := _never_happen(ctx, lin, th_new, pending, rtol, atol, check_precision)):
+            status, message = 0, f"at rest at tau = {float(t):.6g}: {why}"
+            break
     return FlowResult(t=np.array(ts), y=np.array(ys), loss=np.array(losses), t_events=found, status=status,
                       message=message, method=method, steps=steps, rejected=rejected, dps=problem.dps,
                       seconds=0.0, rtol=rtol, atol=atol, y_exact=ys_exact, t_events_exact=found_exact,
                       _dense=dense_steps, _problem=problem)
+
+
+def _never_happen(ctx, lin, theta, pending, rtol, atol, check_precision):
+    """Why the `pending` events can never happen from theta, or None.  theta must be
+    at rest at a strict local minimum: H = Hess J positive definite (each eigenvalue
+    above its rounding bound and REST_MIN_CONDITION times the largest) and the Newton
+    step d = H^{-1} grad J to the minimum within the tolerance.  The flow then stays
+    near theta and J decreases by at most dJ = g^T H^{-1} g / 2 more (quadratic model),
+    so |J - J_0| stays below delta when |J(theta) - J_0| + dJ (+ rounding) < delta,
+    and ||theta - theta_0|| when ||theta - theta_0|| + ||d|| < delta."""
+    ar, problem = ctx.arith, ctx.problem
+    lam = lin.lam
+    lam_max = max(abs(x) for x in lam)
+    if not all(lam[j] > lin.lam_err[j] and lam[j] > ar.number(REST_MIN_CONDITION) * lam_max
+               for j in range(len(lam))):
+        return None
+    gq = lin.Q.T.dot(lin.g)
+    dq = [gq[j] / lam[j] for j in range(len(lam))]
+    d = ar.norm2(np.array(dq, dtype=object if ar.kind == "mp" else float))
+    moved = ar.norm2(theta - ctx.theta0)
+    if not d <= ar.number(atol) + ar.number(rtol) * max(moved, ar.number(1)):
+        return None
+    dJ = sum(gq[j] * dq[j] for j in range(len(lam))) / 2
+    gap = abs(problem.value(theta) - ctx.J0)
+    reasons = []
+    for e in pending:
+        if isinstance(e, LossHitting):
+            err = problem.value_error(theta) + problem.value_error(ctx.theta0) if check_precision else 0
+            if not gap + dJ + err < e.delta:
+                return None
+            reasons.append(f"{e.name}: J can fall by {float(gap + dJ):.6g} in all, less than delta = {e.delta:g}")
+        elif isinstance(e, ParamSeparation):
+            if not moved + d < e.delta:
+                return None
+            reasons.append(f"{e.name}: ||theta - theta_0|| stays below {float(moved + d):.6g} < delta = {e.delta:g}")
+        else:
+            return None
+    return (f"a strict local minimum (Hessian eigenvalues {float(min(lam)):.3g} to {float(lam_max):.3g}, "
+            f"Newton step {float(d):.2g}): never {'; never '.join(reasons)} (quadratic model)")
 
 
 def _linearise(solver, y, h, t):
