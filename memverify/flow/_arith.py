@@ -59,6 +59,17 @@ class Arith:
             return float(np.max(np.abs(x))) if len(x) else 0.0
         return max((abs(v) for v in x), default=mpmath.mpf(0))
 
+    def solve(self, K, rhs):
+        """x with K x = rhs (K: a square matrix as nested lists or an array, rhs: a
+        vector), as a vector of this kind; ZeroDivisionError when K is singular."""
+        if self.kind == "float":
+            try:
+                return np.linalg.solve(np.array(K, dtype=float), np.array(rhs, dtype=float))
+            except np.linalg.LinAlgError:
+                raise ZeroDivisionError("singular matrix") from None
+        x = mpmath.lu_solve(mpmath.matrix([list(r) for r in K]), mpmath.matrix(list(rhs)))
+        return np.array([x[i] for i in range(len(rhs))], dtype=object)
+
     def eigh(self, H, h=None):
         """Eigenvalues (ascending) and orthonormal eigenvectors (columns) of a symmetric H.
 

@@ -43,6 +43,13 @@ NEWTON_MAX_RATE = 0.9  # a contraction rate above this: the iteration diverges, 
 # pole at h |lambda| = 1/gamma0 = 3.64 (and the Newton matrix is singular there)
 UNSTABLE_REACH = 1.5   # so a step keeps h |lambda_min| below this
 EXTRAPOLATE_MAX_RATIO = 3  # the previous step's polynomial is a candidate guess up to h = 3 h_prev
+# where Newton diverges although the step is far from what the error allows (the escape:
+# fast modes with h lambda ~ 1e20 slaved to slow ones), the stages are solved nested:
+# the fast modes (h lambda > NESTED_FAST_REACH) for their quasi-equilibrium first, then
+# a Newton step of the slow ones with the fast eliminated, and again
+NESTED_FAST_REACH = 1e3
+NESTED_MAX_OUTER = 8
+NESTED_MAX_INNER = 6
 
 
 @functools.lru_cache(maxsize=None)
@@ -110,6 +117,7 @@ class RadauStep:
     Z: tuple          # stage increments Z_1..Z_3 (states at t + c_i h minus y)
     base: object = None  # theta = base + state (offset states), or None
     nonlinear: bool = False  # its Newton iteration needed the Hessians at the stages
+    nested: bool = False     # its stages were solved with the fast modes eliminated
 
     def __call__(self, s, arith):
         """State at t + s, 0 <= s <= h: the cubic through (0, 0) and (c_i h, Z_i)."""
@@ -142,6 +150,10 @@ class RadauIIA:
         self.problem = problem
         self.arith = problem.arith
         self.c, self.A, self.gamma0, self.e = _constants(problem.dps)
+        # W = A^{-1}: the stage equations as grad J(Y_i) + (1/h) sum_j W_ij Z_j = 0
+        Am = self.arith.matrix(self.A)
+        cols = [self.arith.solve(Am, [1 if i == j else 0 for i in range(3)]) for j in range(3)]
+        self.W = [[cols[j][i] for j in range(3)] for i in range(3)]
 
     def linearise(self, y, h=None):
         """The Linearisation at y, for a step of about h."""
@@ -207,7 +219,19 @@ class RadauIIA:
         # correction alone would hide; so at least two iterations, and every mode
         # whose corrections are not negligible must contract
         prev, errs, full, it = None, None, False, 0
-        while True:
+        # the nested iteration starts from the first guess, where there are fast modes
+        nested_from = list(Z) if any(x > NESTED_FAST_REACH for x in hl) and any(
+            x <= NESTED_FAST_REACH for x in hl) else None
+        if nested_from is not None and isinstance(previous, RadauStep) and previous.nested:
+            # the previous step needed the nested iteration: start with it
+            try:
+                Z = self._nested_newton(y, Z, h, lam, Q, scale, "after a nested step")
+                nested = True
+            except StepRejected:
+                nested = False
+        else:
+            nested = False
+        while not nested:
             if it >= NEWTON_MAX_ITER:
                 raise StepRejected(f"Newton did not converge in {NEWTON_MAX_ITER} iterations")
             it += 1
@@ -254,12 +278,20 @@ class RadauIIA:
             bad = [j for j in slow if rate[j] >= NEWTON_MAX_RATE]
             if bad:
                 j = max(bad, key=lambda k: size[k])
-                raise StepRejected(f"Newton diverges along eigenvalue {float(lam[j]):.3g} "
-                                   f"(rate {float(rate[j]):.2f})")
+                why = f"Newton diverges along eigenvalue {float(lam[j]):.3g} (rate {float(rate[j]):.2f})"
+                if nested_from is None:
+                    raise StepRejected(why)
+                Z = self._nested_newton(y, nested_from, h, lam, Q, scale, why)
+                nested = True
+                break
             if all(tiny[j] or rate[j] / (1 - rate[j]) * size[j] <= NEWTON_KAPPA for j in range(n)):
                 errs = [gi[1] for gi in grads]
                 break
             prev = size
+        if nested:
+            zq = [Q.T.dot(z) for z in Z]
+            errs = [stage_gradient(self.problem, y + Z[i])[1] for i in range(3)]
+            full = True
         y_new = y + Z[2]
         # embedded error estimate, filtered by (I + h gamma0 H)^{-1} (stiff components damped)
         den = 1 + self.gamma0 * hl
@@ -274,7 +306,89 @@ class RadauIIA:
             reach = rounding_reach(ar, h, lin, [gerr] + errs)
             moved = abs(zq[2])
             round_err = (reach, moved)
-        return y_new, err, RadauStep(t, h, y, tuple(c), tuple(Z), nonlinear=full), round_err
+        return y_new, err, RadauStep(t, h, y, tuple(c), tuple(Z), nonlinear=full, nested=nested), round_err
+
+    def _nested_newton(self, y, Z, h, lam, Q, scale, why):
+        """The stages solved with the fast modes eliminated (the escape after a
+        plateau, where plain and full Newton diverge).  In the eigenbasis of H_n the
+        stage equations read E_i = Q^T grad J(Y_i) + (1/h) sum_j W_ij z_j = 0 (W = A^-1,
+        Y_i = y + Q z_i).  Inner: the fast modes (h lambda > NESTED_FAST_REACH) are
+        solved for with the slow ones held, by Newton with the fast block of the stage
+        Hessians (well conditioned: lambda = O(1)); outer: a Newton step of the whole
+        system from there, which moves the slow modes with the fast ones eliminated
+        (a Schur complement).  An error h ||d^3 J|| in the fast stage values no longer
+        reaches the slow modes, which is what made the plain iteration diverge.
+        Returns the stage increments Z; StepRejected when it does not converge."""
+        ar, W, n = self.arith, self.W, len(y)
+        hl = h * lam
+        fast = [j for j in range(n) if hl[j] > NESTED_FAST_REACH]
+        z = [Q.T.dot(Zi) for Zi in Z]
+        inv_h = 1 / h
+        tol = ar.number(NEWTON_KAPPA) * scale
+
+        def residual_and_hessians(z, hessians):
+            Y = [y + Q.dot(z[i]) for i in range(3)]
+            gq = [Q.T.dot(stage_gradient(self.problem, Yi)[0]) for Yi in Y]
+            E = [gq[i] + inv_h * sum(W[i][j] * z[j] for j in range(3)) for i in range(3)]
+            if not hessians:
+                return E, None
+            Hq = []
+            for Yi in Y:
+                Hi = Q.T.dot(self.problem.hessian(Yi)).dot(Q)
+                if ar.kind == "float" and not np.all(np.isfinite(Hi)):
+                    raise StepRejected("non-finite Hessian at a stage")
+                Hq.append(Hi)
+            return E, Hq
+
+        def jacobian(Hq, modes):
+            # d E_(i,a) / d z_(j,b) = delta_ij Hq_i[a, b] + W_ij / h delta_ab, a, b in modes
+            k = len(modes)
+            return [[(Hq[i][modes[a], modes[b]] if i == j else 0 * inv_h)
+                     + (W[i][j] * inv_h if a == b else 0 * inv_h)
+                     for j in range(3) for b in range(k)] for i in range(3) for a in range(k)]
+
+        prev_step = None
+        E, Hq = residual_and_hessians(z, True)
+        for _ in range(NESTED_MAX_OUTER):
+            # inner: Newton on the fast modes, with the stage Hessians of this outer
+            # iteration (refreshed once if they do not settle)
+            for attempt in range(2):
+                Kf = jacobian(Hq, fast)
+                for _ in range(NESTED_MAX_INNER):
+                    try:
+                        d = ar.solve(Kf, [-E[i][a] for i in range(3) for a in fast])
+                    except ZeroDivisionError:
+                        raise StepRejected(f"{why}; nested: singular fast block") from None
+                    for i in range(3):
+                        for a_, a in enumerate(fast):
+                            z[i][a] = z[i][a] + d[i * len(fast) + a_]
+                    E, _ = residual_and_hessians(z, False)
+                    if ar.norm_inf(d) <= tol * ar.number(1e-3):
+                        break
+                else:
+                    if attempt == 0:
+                        E, Hq = residual_and_hessians(z, True)
+                        continue
+                    raise StepRejected(f"{why}; nested: the fast modes did not settle")
+                break
+            # outer: a Newton step of all modes from the fast quasi-equilibrium (the
+            # Hessians of this iteration: the inner corrections moved the stages little)
+            try:
+                d = ar.solve(jacobian(Hq, list(range(n))), [-E[i][a] for i in range(3) for a in range(n)])
+            except ZeroDivisionError:
+                raise StepRejected(f"{why}; nested: singular Newton matrix") from None
+            for i in range(3):
+                z[i] = z[i] + d[i * n:(i + 1) * n]
+            size = ar.norm_inf(d)
+            if ar.kind == "float" and not np.isfinite(size):
+                raise StepRejected(f"{why}; nested: non-finite correction")
+            if size <= tol:
+                return [Q.dot(zi) for zi in z]
+            if prev_step is not None and size > NEWTON_MAX_RATE * prev_step:
+                raise StepRejected(f"{why}; nested: diverges too")
+            prev_step = size
+            E, Hq = residual_and_hessians(z, True)
+        raise StepRejected(f"{why}; nested: no convergence in {NESTED_MAX_OUTER} iterations")
 
     def _residual_norm(self, y, Z, h):
         """||Z - h A F(y + Z)||_inf (inf when a stage fails)."""
