@@ -69,14 +69,16 @@ def local_slopes(inv_omegas, taus):
              "slope": float(s[k])} for k in range(len(s))]
 
 
-def fit_exponent(inv_omegas, taus, power=True):
-    """Least squares of log tau = c (1/omega) + p log omega + q.
+def fit_exponent(inv_omegas, taus, power=True, next_term=False):
+    """Least squares of log tau = c (1/omega) + p log omega + q [+ r omega].
 
     power: True (fit p), False (p = 0: a straight line in 1/omega), or a
-    number (p held at that value).  Needs one more point than unknowns (so
+    number (p held at that value).  next_term: also fit r omega, the next
+    term of the asymptotic series (the difference of c with and without it
+    estimates the truncation error of the shorter model).  Needs one more point than unknowns (so
     that a standard error exists): 4 with p fitted, 3 otherwise.  Returns
-    {'c', 'c_se', 'p', 'p_se', 'q', 'q_se', 'n', 'dof', 'max_residual',
-    'model'}: standard errors from the residual variance (s^2 (A^T A)^{-1});
+    {'c', 'c_se', 'p', 'p_se', 'q', 'q_se', 'r', 'r_se' (0 without next_term), 'n',
+    'dof', 'max_residual', 'model'}: standard errors from the residual variance (s^2 (A^T A)^{-1});
     p_se is 0 when p is held.  max_residual in log tau (natural log).
     The standard errors measure scatter about the model, not the model's
     truncation (the next terms in omega): compare fits over different
@@ -90,31 +92,33 @@ def fit_exponent(inv_omegas, taus, power=True):
             raise ValueError(f"power must be True, False or a real number, got {power!r}") from None
         if not math.isfinite(fixed):
             raise ValueError(f"power must be finite, got {power!r}")
-    unknowns = 3 if fixed is None else 2
+    if not isinstance(next_term, bool):
+        raise ValueError(f"next_term must be True or False, got {next_term!r}")
+    unknowns = (3 if fixed is None else 2) + int(next_term)
     x, y = _points(inv_omegas, taus, minimum=unknowns + 1)
     logw = -np.log(x)  # log omega
-    if fixed is None:
-        A = np.column_stack([x, logw, np.ones_like(x)])
-        rhs = y
-    else:
-        A = np.column_stack([x, np.ones_like(x)])
-        rhs = y - fixed * logw
+    cols = [x, logw, np.ones_like(x)] if fixed is None else [x, np.ones_like(x)]
+    if next_term:
+        cols.append(1 / x)  # omega
+    A = np.column_stack(cols)
+    rhs = y if fixed is None else y - fixed * logw
     coef, *_ = np.linalg.lstsq(A, rhs, rcond=None)
     res = rhs - A @ coef
     dof = len(x) - unknowns
     s2 = float(res @ res) / dof
     cov = s2 * np.linalg.inv(A.T @ A)
     se = np.sqrt(np.maximum(np.diag(cov), 0.0))
+    coef, se = [float(v) for v in coef], [float(v) for v in se]
+    r, r_se = (coef.pop(), se.pop()) if next_term else (0.0, 0.0)
     if fixed is None:
-        c, p, q = (float(v) for v in coef)
-        c_se, p_se, q_se = (float(v) for v in se)
+        (c, p, q), (c_se, p_se, q_se) = coef, se
     else:
-        c, q = (float(v) for v in coef)
-        c_se, q_se = (float(v) for v in se)
+        (c, q), (c_se, q_se) = coef, se
         p, p_se = fixed, 0.0
-    return {"c": c, "c_se": c_se, "p": p, "p_se": p_se, "q": q, "q_se": q_se, "n": int(len(x)), "dof": int(dof),
-            "max_residual": float(np.max(np.abs(res))),
-            "model": "log tau = c/omega + p log omega + q" + ("" if fixed is None else f" (p held at {p:g})")}
+    return {"c": c, "c_se": c_se, "p": p, "p_se": p_se, "q": q, "q_se": q_se, "r": r, "r_se": r_se,
+            "n": int(len(x)), "dof": int(dof), "max_residual": float(np.max(np.abs(res))),
+            "model": "log tau = c/omega + p log omega + q" + (" + r omega" if next_term else "")
+            + ("" if fixed is None else f" (p held at {p:g})")}
 
 
 def fit_decay(inv_omegas, values, power=True):
