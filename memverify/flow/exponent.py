@@ -178,7 +178,11 @@ def reduced_tau_param(target, v0, delta, dps=40):
     the reduced model: the fast variables are exponentially small, so
     ||theta - theta_0|| = |v - v0| to that accuracy and
     tau = int_{v0 - delta}^{v0} dv / |F(v)| (the drift is downwards; a drift
-    that changes sign on the way is a ValueError).  Returns a float."""
+    that changes sign on the way is a ValueError).  Returns a float.
+    For v0 < w* and a large delta (say v0 / 4) this is also the reduced model's
+    tau_loss: the drift accelerates like e^{2 (v0 - v)/omega} as v falls, so
+    the time to reach any v well below v0 converges, and the loss drops only
+    once v ~ omega (README, 'The escape exponent')."""
     v0 = float(_validate.positive(v0, "v0"))
     delta = float(_validate.positive(delta, "delta"))
     if delta >= v0:
@@ -191,10 +195,11 @@ def reduced_tau_param(target, v0, delta, dps=40):
         ends = [f(v0), f(v0 - delta)]
         if not all(e < 0 for e in ends):
             raise ValueError(f"the reduced drift is not downwards on [v0 - delta, v0]: {ends}")
-        # 1/|F| varies like e^{2 v/omega} (up to e^{10} across delta = 0.05 at 1/omega = 100):
-        # Gauss-Legendre with 8 nodes on each of 8 pieces, where it changes by at most e^{1.25}
+        # 1/|F| varies like e^{2 v/omega} (e^{10} across delta = 0.05 at 1/omega = 100):
+        # Gauss-Legendre with 8 nodes on pieces across which it changes by at most e^{1.25}
         nodes, weights = np.polynomial.legendre.leggauss(8)
-        edges = np.linspace(v0 - delta, v0, 9)
+        pieces = max(8, math.ceil(2 * delta / float(target.omega) / 1.25))
+        edges = np.linspace(v0 - delta, v0, pieces + 1)
         total = mpmath.mpf(0)
         for lo, hi in zip(edges[:-1], edges[1:]):
             half, mid = (hi - lo) / 2, (hi + lo) / 2
