@@ -100,6 +100,33 @@ def available_drop(invs):
     return rows
 
 
+def split_phases(invs, delta=0.05):
+    """The split start's escape in phases: eps = |w_1 - w_2| at tau_param (its
+    saturated value eps*), the time it first reaches 90% of that, and the amplitude
+    imbalance a_1 - a_2 (its change from -0.5) then and at tau_param."""
+    print("\n## Split start: phases of the escape\n\n| 1/omega | tau_param | eps* | tau at 0.9 eps* | "
+          "as a fraction of tau_param | d(a1 - a2) then | d(a1 - a2) at tau_param | method | seconds |\n"
+          "|---|---|---|---|---|---|---|---|---|")
+    rows = []
+    for inv in invs:
+        t0 = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            r = gradient_flow(Loss(target(inv), 2), *STARTS["split"], events=[ParamSeparation(delta)], method="fast",
+                              on_precision="exact", t_max=1e300, max_steps=20000, dense=False)
+        tp = r.t_events["tau_param"]
+        eps = np.abs(r.y[:, 2] - r.y[:, 3])
+        da = r.y[:, 0] - r.y[:, 1] + 0.5
+        k = int(np.argmax(eps >= 0.9 * eps[-1]))
+        row = {"inv_omega": inv, "tau_param": tp, "eps_star": float(eps[-1]), "tau_eps": float(r.t[k]),
+               "da_then": float(da[k]), "da_end": float(da[-1]), "method": r.method,
+               "seconds": round(time.perf_counter() - t0, 1)}
+        rows.append(row)
+        print(f"| {inv:g} | {_fmt(tp)} | {row['eps_star']:.4e} | {row['tau_eps']:.3e} | {row['tau_eps'] / tp:.2e} | "
+              f"{row['da_then']:.3e} | {row['da_end']:.3e} | {r.method} | {row['seconds']} |", flush=True)
+    return rows
+
+
 def _fmt(x):
     return "-" if x is None else f"{x:.6g}"
 
@@ -128,6 +155,7 @@ def main(argv=None):
     ap.add_argument("--budget", type=float, default=60.0, help="seconds per run")
     ap.add_argument("--fit-last", type=int, default=4)
     ap.add_argument("--no-drop", action="store_true", help="skip Delta(omega)")
+    ap.add_argument("--split-phases", default="", help="1/omega values: the phases of the split start's escape")
     ap.add_argument("--json", default=None)
     args = ap.parse_args(argv)
     invs = [float(x) for x in args.inv.split(",")]
@@ -190,11 +218,15 @@ def main(argv=None):
             rows.append({"inv_omega": inv, "eigenvalues": [float(e) for e in lf.eigenvalues], "g0": lf.g0_norm})
             print(f"| {name} | {inv:g} | {', '.join(f'{float(e):.3e}' for e in lf.eigenvalues)} | {lf.g0_norm:.3e} |")
         small = [min(abs(e) for e in r["eigenvalues"]) for r in rows]
-        fit = fit_decay([r["inv_omega"] for r in rows][-args.fit_last:], small[-args.fit_last:])
+        fit = (fit_decay([r["inv_omega"] for r in rows][-args.fit_last:], small[-args.fit_last:])
+               if min(len(rows), args.fit_last) >= 4 else None)  # fewer points: no fit
         report["hessian"][name] = {"rows": rows, "smallest_abs_fit": fit}
     print("\n| start | decay exponent of min |lambda| (p free) | p |\n|---|---|---|")
     for name, h in report["hessian"].items():
         f = h["smallest_abs_fit"]
+        if f is None:
+            print(f"| {name} | - (fewer than 4 points) | - |")
+            continue
         print(f"| {name} | {f['c']:.4f} +/- {f['c_se']:.4f} | {f['p']:.3f} |")
     if not args.no_drop:
         print("\n## Available drop Delta(omega) = J(theta_0) - min J_2\n\n| 1/omega | J(theta_0) | min J_2 | Delta | "
@@ -204,10 +236,15 @@ def main(argv=None):
         for r in drop:
             print(f"| {r['inv_omega']:g} | {r['J0']:.6f} | {r['min_J2']:.6f} | {r['Delta']:.5f} | "
                   f"{r['Delta_over_omega']:.4f} | {', '.join(f'{w:.4f}' for w in r['minimiser_w'])} | {r['seconds']} |")
-        f = fit_decay([r["inv_omega"] for r in drop][-args.fit_last:], [r["Delta"] for r in drop][-args.fit_last:])
-        report["drop_fit"] = f
-        print(f"\nDelta ~ omega^p e^(-c/omega) on the last {args.fit_last} points: c = {f['c']:.4f} +/- {f['c_se']:.4f}, "
-              f"p = {f['p']:.3f} +/- {f['p_se']:.3f}")
+        if min(len(drop), args.fit_last) < 4:
+            drop = []
+        f = report["drop_fit"] = (fit_decay([r["inv_omega"] for r in drop][-args.fit_last:],
+                                            [r["Delta"] for r in drop][-args.fit_last:]) if drop else None)
+        if f:
+            print(f"\nDelta ~ omega^p e^(-c/omega) on the last {args.fit_last} points: c = {f['c']:.4f} +/- {f['c_se']:.4f}, "
+                  f"p = {f['p']:.3f} +/- {f['p_se']:.3f}")
+    if args.split_phases:
+        report["split_phases"] = split_phases([float(x) for x in args.split_phases.split(",")])
     report["seconds"] = round(time.perf_counter() - t_all, 1)
     print(f"\nwall time {report['seconds']} s")
     if args.json:
