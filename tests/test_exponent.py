@@ -126,3 +126,11 @@ def test_fit_next_term_recovers_and_shifts():
     assert abs(fit_exponent(invs, taus)["c"] - 1.6) > 1e-4  # the shorter model is biased by the omitted term
     with pytest.raises(ValueError, match="next_term"):
         fit_exponent(invs, taus, next_term=1)
+
+
+def test_fit_decay_below_float64_range():
+    import mpmath
+
+    invs = [100, 200, 300, 400]
+    f = fit_decay(invs, [mpmath.exp(-1.6 * x) * x**-2 for x in invs])  # down to e^{-640}: 0.0 in float64
+    assert f["c"] == pytest.approx(1.6, abs=1e-9) and f["p"] == pytest.approx(2.0, abs=1e-6)

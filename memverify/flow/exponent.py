@@ -33,13 +33,19 @@ from .. import _validate
 __all__ = ["local_slopes", "fit_exponent", "fit_decay", "reduced_drift", "reduced_tau_param"]
 
 
-def _points(inv_omegas, taus, name="taus", minimum=2):
-    """Validated float arrays x = 1/omega (strictly increasing, > 0) and log tau."""
+def _points(inv_omegas, taus, name="taus", minimum=2, invert=False):
+    """Validated float arrays x = 1/omega (strictly increasing, > 0) and log tau
+    (-log tau with invert=True; logs taken by mpmath, so values below the float64
+    range, such as an eigenvalue e^{-800}, are fine)."""
     try:
         x = np.asarray(list(inv_omegas), dtype=float)
-        y = np.asarray(list(taus), dtype=float)
+        raw = [mpmath.mpf(v) for v in taus]
     except (TypeError, ValueError) as exc:
         raise ValueError(f"inv_omegas and {name} must be sequences of real numbers ({exc})") from None
+    y_ok = all(mpmath.isfinite(v) and v > 0 for v in raw)
+    # log by mpmath: a value below the float64 range keeps its logarithm
+    y = np.asarray([float(mpmath.log(v)) if y_ok else 0.0 for v in raw], dtype=float)
+    y = -y if invert else y
     if x.ndim != 1 or y.ndim != 1:
         raise ValueError(f"inv_omegas and {name} must be one-dimensional, got shapes {x.shape}, {y.shape}")
     if len(x) != len(y):
@@ -50,9 +56,9 @@ def _points(inv_omegas, taus, name="taus", minimum=2):
         raise ValueError(f"inv_omegas must be finite and > 0, got {x.tolist()}")
     if not np.all(np.diff(x) > 0):
         raise ValueError(f"inv_omegas must be strictly increasing, got {x.tolist()}")
-    if not np.all(np.isfinite(y)) or not np.all(y > 0):
-        raise ValueError(f"{name} must be finite and > 0 (a hitting time or |eigenvalue|), got {y.tolist()}")
-    return x, np.log(y)
+    if not y_ok:
+        raise ValueError(f"{name} must be finite and > 0 (a hitting time or |eigenvalue|), got {[str(v) for v in raw]}")
+    return x, y
 
 
 def local_slopes(inv_omegas, taus):
@@ -96,6 +102,12 @@ def fit_exponent(inv_omegas, taus, power=True, next_term=False):
         raise ValueError(f"next_term must be True or False, got {next_term!r}")
     unknowns = (3 if fixed is None else 2) + int(next_term)
     x, y = _points(inv_omegas, taus, minimum=unknowns + 1)
+    return _fit_logs(x, y, fixed, next_term)
+
+
+def _fit_logs(x, y, fixed, next_term):
+    """The least squares of fit_exponent on x = 1/omega and y = log tau."""
+    unknowns = (3 if fixed is None else 2) + int(next_term)
     logw = -np.log(x)  # log omega
     cols = [x, logw, np.ones_like(x)] if fixed is None else [x, np.ones_like(x)]
     if next_term:
@@ -123,15 +135,23 @@ def fit_exponent(inv_omegas, taus, power=True, next_term=False):
 
 def fit_decay(inv_omegas, values, power=True):
     """The decay exponent of a positive quantity v ~ omega^p e^{-c/omega}
-    (for instance |lambda_min(Hess J)| on M*, eq. 93): `fit_exponent` on 1/v,
-    with c and p returned for v itself (c > 0 means a decay, p its power of
-    omega).  Same arguments, errors and keys as fit_exponent."""
-    _points(inv_omegas, values, name="values", minimum=1)
-    out = fit_exponent(inv_omegas, [1.0 / float(v) for v in values], power=power if isinstance(power, bool)
-                       else -float(power))
-    out["p"] = -out["p"]
-    out["q"] = -out["q"]
-    out["model"] = "log v = -c/omega + p log omega + q" + ("" if power is True else f" (p held at {out['p']:g})")
+    (for instance |lambda_min(Hess J)| on M*, eq. 93): the fit of
+    fit_exponent on log(1/v), with c and p returned for v itself (c > 0 means a
+    decay, p its power of omega).  values may be mpmath numbers below the
+    float64 range.  Same arguments, errors and keys as fit_exponent."""
+    if isinstance(power, bool):
+        fixed = None if power else 0.0
+    else:
+        try:
+            fixed = -float(power)
+        except (TypeError, ValueError):
+            raise ValueError(f"power must be True, False or a real number, got {power!r}") from None
+        if not math.isfinite(fixed):
+            raise ValueError(f"power must be finite, got {power!r}")
+    x, y = _points(inv_omegas, values, name="values", minimum=4 if fixed is None else 3, invert=True)
+    out = _fit_logs(x, y, fixed, False)
+    out["p"], out["q"] = -out["p"], -out["q"]
+    out["model"] = "log v = -c/omega + p log omega + q" + ("" if fixed is None else f" (p held at {out['p']:g})")
     return out
 
 
@@ -177,8 +197,8 @@ def reduced_tau_param(target, v0, delta, dps=40):
     """tau_param (eq. 104) of the switched-off start (a*, 0; w*, v0) predicted by
     the reduced model: the fast variables are exponentially small, so
     ||theta - theta_0|| = |v - v0| to that accuracy and
-    tau = int_{v0 - delta}^{v0} dv / |F(v)| (the drift is downwards; a drift
-    that changes sign on the way is a ValueError).  Returns a float.
+    tau = int_{v0 - delta}^{v0} dv / |F(v)| (the drift must be downwards at both
+    ends, else ValueError).  Returns a float.
     For v0 < w* and a large delta (say v0 / 4) this is also the reduced model's
     tau_loss: the drift accelerates like e^{2 (v0 - v)/omega} as v falls, so
     the time to reach any v well below v0 converges, and the loss drops only
