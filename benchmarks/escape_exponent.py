@@ -100,6 +100,58 @@ def available_drop(invs):
     return rows
 
 
+def _run_wide(queue, w0, inv, delta):
+    a0 = [1.0] + [0.0] * (len(w0) - 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = gradient_flow(Loss(target(inv), len(w0)), a0, w0, events=[ParamSeparation(delta)], method="fast",
+                          on_precision="exact", t_max=1e300, max_steps=20000, dense=False)
+    queue.put({"tau": r.t_events.get("tau_param"), "steps": r.steps, "method": r.method})
+
+
+def wide(w0s, invs, budget, delta=0.05):
+    """tau_param of switched-off starts (1, 0, ..., 0), w0 of any width; the fit
+    with and without the next term r omega, beside 2 min(w0)."""
+    print("\n## Wider switched-off starts: tau_param, delta = 0.05\n\n| w0 | 1/omega | tau_param | steps | method | "
+          "seconds |\n|---|---|---|---|---|---|")
+    out = []
+    for w0 in w0s:
+        pts = []
+        for inv in invs:
+            queue = multiprocessing.Queue()
+            proc = multiprocessing.Process(target=_run_wide, args=(queue, w0, inv, delta))
+            t0 = time.perf_counter()
+            proc.start()
+            proc.join(budget)
+            if proc.is_alive():
+                proc.terminate()
+                proc.join()
+                print(f"| {w0} | {inv:g} | over the budget | - | - | {budget:g} |")
+                break
+            r = queue.get()
+            print(f"| {w0} | {inv:g} | {_fmt(r['tau'])} | {r['steps']} | {r['method']} | "
+                  f"{time.perf_counter() - t0:.1f} |", flush=True)
+            if r["tau"] is None:
+                break
+            pts.append((inv, r["tau"]))
+        row = {"w0": w0, "points": pts, "two_w_min": 2 * min(w0)}
+        if len(pts) >= 5:
+            row["fit"] = fit_exponent([p[0] for p in pts], [p[1] for p in pts])
+            row["fit_next_term"] = fit_exponent([p[0] for p in pts], [p[1] for p in pts], next_term=True)
+        out.append(row)
+    print("\n| w0 | local slopes | c | c with r omega | 2 min w0 |\n|---|---|---|---|---|")
+    for row in out:
+        pts = row["points"]
+        sl = local_slopes([p[0] for p in pts], [p[1] for p in pts]) if len(pts) >= 2 else []
+        f, f4 = row.get("fit"), row.get("fit_next_term")
+        slopes = ", ".join(f"{x['slope']:.4f}" for x in sl)
+        if f:
+            print(f"| {row['w0']} | {slopes} | {f['c']:.4f} | {f4['c']:.4f} | {row['two_w_min']:g} |")
+        else:
+            print(f"| {row['w0']} | {slopes} ({len(pts)} points: no fit) | - | - | {row['two_w_min']:g} |")
+    return out
+
+
 def split_phases(invs, delta=0.05):
     """The split start's escape in phases: eps = |w_1 - w_2| at tau_param (its
     saturated value eps*), the time it first reaches 90% of that, and the amplitude
@@ -155,6 +207,8 @@ def main(argv=None):
     ap.add_argument("--budget", type=float, default=60.0, help="seconds per run")
     ap.add_argument("--fit-last", type=int, default=4)
     ap.add_argument("--no-drop", action="store_true", help="skip Delta(omega)")
+    ap.add_argument("--wide", default="", help="switched-off starts of width m = len(w0): 'w0;w0', each w0 "
+                    "comma-separated with w0[0] = w* = 1 (a0 = (1, 0, ..., 0)), tau_param at --inv, delta 0.05")
     ap.add_argument("--split-phases", default="", help="1/omega values: the phases of the split start's escape")
     ap.add_argument("--json", default=None)
     args = ap.parse_args(argv)
@@ -243,6 +297,8 @@ def main(argv=None):
         if f:
             print(f"\nDelta ~ omega^p e^(-c/omega) on the last {args.fit_last} points: c = {f['c']:.4f} +/- {f['c_se']:.4f}, "
                   f"p = {f['p']:.3f} +/- {f['p_se']:.3f}")
+    if args.wide:
+        report["wide"] = wide([[float(x) for x in w.split(",")] for w in args.wide.split(";")], invs, args.budget)
     if args.split_phases:
         report["split_phases"] = split_phases([float(x) for x in args.split_phases.split(",")])
     report["seconds"] = round(time.perf_counter() - t_all, 1)
