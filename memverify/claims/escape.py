@@ -194,7 +194,8 @@ def verify_sharp_exponent(starts=("off08", "off2"), inv_omegas=(30, 40, 50, 60, 
         f4 = fit_exponent(inv_omegas, taus, next_term=True)
         u = max(f["c_se"], abs(f["c"] - f4["c"]))
         c_claim = _claimed(name, claimed)
-        fits[name] = {"c": f["c"], "c_se": f["c_se"], "c_with_next_term": f4["c"], "p_with_next_term": f4["p"], "u": u, "p": f["p"], "p_se": f["p_se"],
+        fits[name] = {"c": f["c"], "c_se": f["c_se"], "c_with_next_term": f4["c"], "p_with_next_term": f4["p"],
+                      "u": u, "p": f["p"], "p_se": f["p_se"],
                       "claimed": c_claim, "w0_l": min(_start(name)[1]),
                       "local_slopes": [round(s["slope"], 5) for s in local_slopes(inv_omegas, taus)]}
         if abs(f["c"] - c_claim) > 3 * u:
