@@ -66,3 +66,49 @@ def test_landscape_claims_registered():
     assert {p.name for p in REGISTRY["prop-c.3"].parts} >= {"on M*"}
     assert {p.name for p in REGISTRY["thm-d.3"].parts} == {"rank"}
     assert "erratum" in run_claim(REGISTRY["prop-d.1"]).verdict.evidence
+
+
+# ---------------------------------------------------------------------------
+# thm-c.1: the parts on tau_loss and on the sharp exponent (claims/escape.py)
+
+THM_C1_NEW_PARTS = ("on tau_loss", "sharp exponent")
+
+
+@pytest.mark.parametrize("part", THM_C1_NEW_PARTS)
+def test_thm_c1_new_part_supported(part):
+    verdict = REGISTRY["thm-c.1"].run_part(part, "fast")
+    assert verdict.status == "supported", f"[{part}] {verdict.status}: {verdict.summary}"
+    assert "tolerance" in verdict.evidence
+    json.dumps(verdict.as_dict(), default=str)
+
+
+@pytest.mark.parametrize("part", THM_C1_NEW_PARTS)
+def test_thm_c1_new_part_falsifiers_refuted(part):
+    claim = REGISTRY["thm-c.1"]
+    fals = [f for f in claim.falsifiers if f.part == part]
+    assert len(fals) >= 1
+    for f in fals:
+        verdict = claim.run_falsifier(f, "fast")
+        assert verdict.status == "refuted", f"[{part}] {f.description}: {verdict.status}: {verdict.summary}"
+
+
+def test_thm_c1_sharp_exponent_evidence():
+    """The fitted exponent of each switched-off start sits at 2 min(w*, v), away from w0_l."""
+    ev = REGISTRY["thm-c.1"].run_part("sharp exponent", "fast").evidence
+    for name, f in ev["fits"].items():
+        assert abs(f["c"] - f["claimed"]) <= 3 * f["u"]
+        assert abs(f["c"] - f["w0_l"]) > 3 * f["u"]
+    assert all(abs(r["reduced_over_flow"] - 1) < 0.01 for r in ev["rows"] if r["inv_omega"] >= 30)
+
+
+def test_thm_c1_tau_loss_refuses_delta_above_drop():
+    """A gap above Delta(omega) is not a test of the bound: the verifier says so ('error'), never 'supported'."""
+    verdict = REGISTRY["thm-c.1"].run_part("on tau_loss", "fast", cases=(("off08", (60,)),), delta=0.05)
+    assert verdict.status == "error" and "Delta(omega)" in verdict.summary
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("part", THM_C1_NEW_PARTS)
+def test_thm_c1_new_part_full_tier(part):
+    verdict = REGISTRY["thm-c.1"].run_part(part, "full")
+    assert verdict.status == "supported", f"[{part}] {verdict.status}: {verdict.summary}"

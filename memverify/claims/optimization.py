@@ -24,6 +24,7 @@ from ..loss import Loss
 from ..targets import ExpSum, MemoryBump
 from ._tools import ball_str
 from .base import Claim, Falsifier, Part, Verdict
+from .escape import PARTS as _ESCAPE_PARTS
 
 
 # ---------------------------------------------------------------------------
@@ -582,6 +583,7 @@ CLAIMS = [
 ]
 
 PARTS = [
+    *_ESCAPE_PARTS,  # thm-c.1: [on tau_loss], [sharp exponent] (claims/escape.py)
     ("prop-c.2", Part(name="rates", statement="On M*, ||grad J_omega|| decays like e^{-w_min/omega} up to powers "
                       "of omega (eq. 91; fitted exponent).", verify=verify_rates_c2, params={},
                       falsifiers=(Falsifier("gradient decay exponent claimed 2 w_min", {"claimed_exponent": 1.6}),))),
