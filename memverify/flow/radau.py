@@ -19,7 +19,11 @@ solution (Hairer and Wanner, Solving ODEs II, IV.8) gives the error estimate
 
     err = (I + h gamma_0 H_n)^{-1} (gamma_0 h F(y_n) + sum_i e_i Z_i),
 
-gamma_0 the real eigenvalue of A; the dense output is the collocation
+gamma_0 the real eigenvalue of A.  Where both Newton variants diverge although the
+error would allow the step (after an escape: fast modes with h lambda ~ 1e20 slaved
+to slow ones), the same stage equations are solved nested (`_nested_newton`): the
+fast modes for their quasi-equilibrium first, then the whole system from there.
+The dense output is the collocation
 polynomial through (0, 0) and (c_i h, Z_i).  The tableau and e are derived
 with sympy (`radau_tableau`) from the collocation conditions, not typed in.
 """
