@@ -4,7 +4,8 @@ e^{c/omega}, with the hitting times of Theorem C.1 as events.
 - `gradient_flow(loss, a0, w0, delta=..., method='exact'|'fast', integrator='radau'|'exprb43',
   error_estimate=False)` -> `FlowResult` (Radau IIA by default: flow/radau.py; the
   step-size controller: flow/control.py);
-- events `LossHitting(delta)` (eqs. 22, 105) and `ParamSeparation(delta)` (eq. 104);
+- events `LossHitting(delta)` (eqs. 22, 105) and `ParamSeparation(delta)` (eq. 104)
+  (flow/events.py, with the test that they can no longer happen);
 - `PrecisionError`: float64 cannot resolve the gradient, the Hessian's small
   eigenvalues or an event (method='fast');
 - `linearised_flow`: the prediction of eqs. 109-113 and its hitting times;
@@ -13,8 +14,8 @@ e^{c/omega}, with the hitting times of Theorem C.1 as events.
 - `gradient_flow(..., momentum=gamma)`: the heavy-ball flow (Appendix E), 'exact' only.
 """
 
-from .core import (FlowResult, LossHitting, ParamSeparation, PrecisionError, gradient_flow,
-                   hitting_events)
+from .core import FlowResult, PrecisionError, gradient_flow
+from .events import LossHitting, ParamSeparation, hitting_events
 
 __all__ = ["FlowResult", "LossHitting", "ParamSeparation", "PrecisionError", "gradient_flow",
            "hitting_events"]

@@ -13,18 +13,14 @@ import numpy as np
 from .. import _validate
 from ..loss import Loss
 from .control import StepController
+from .events import (Event, EventContext, LossHitting, ParamSeparation, event_resolution,  # noqa: F401 (re-exported)
+                     hitting_events, never_happen)
 from .integrator import ExpRosenbrock, Linearisation, StepRejected
 from .radau import RadauIIA
 from .problems import OffsetProblem, PlainProblem, auto_dps
 
 METHODS = ("exact", "fast", "naive")
-EPS = float(np.finfo(float).eps)
-EVENT_GAP_FRACTION = 0.1  # an event's quantity must be resolved to a tenth of its gap delta
 ERROR_ESTIMATE_MIN_RTOL = 1e-14  # the reference run of error_estimate=True: rtol / 100, at least this
-# at rest at a minimum: every Hessian eigenvalue above its rounding bound and above this
-# fraction of the largest (a degenerate plateau is not a minimum), and the Newton step
-# to the minimum below the tolerance
-REST_MIN_CONDITION = 1e-8
 # the integrators of the gradient flow (the heavy-ball flow has its own)
 SOLVERS = {"radau": RadauIIA, "exprb43": ExpRosenbrock}
 
@@ -33,67 +29,6 @@ class PrecisionError(ArithmeticError):
     """float64 cannot resolve the gradient well enough to trust the flow's time
     (the rounding error of grad J would move the state more than the integrator's
     tolerance): use method='exact' (or on_precision='exact')."""
-
-
-# ---------------------------------------------------------------------------
-# events
-
-
-class _Event:
-    name = ""
-
-    def __init__(self, delta):
-        self.delta = _validate.positive(delta, "delta")
-
-    def __repr__(self):
-        return f"{type(self).__name__}(delta={self.delta})"
-
-
-class LossHitting(_Event):
-    """tau_loss = inf{tau : |J(theta(tau)) - J(theta_0)| > delta}  (eqs. 22, 105)."""
-
-    name = "tau_loss"
-
-    def value(self, ctx, theta):
-        return abs(ctx.problem.value(theta) - ctx.J0) - ctx.number(self.delta)
-
-
-class ParamSeparation(_Event):
-    """tau_param = inf{tau : ||theta(tau) - theta_0||_2 > delta}  (eq. 104)."""
-
-    name = "tau_param"
-
-    def value(self, ctx, theta):
-        return ctx.arith.norm2(theta - ctx.theta0) - ctx.number(self.delta)
-
-
-def _event_resolution(ctx, event, theta, rtol, tau=None, speed=None):
-    """None when float64 resolves `event` at theta, else the reason.  The rounding
-    error err of the event's quantity (LossHitting: |J - J_0| from two float64 values
-    of J; ParamSeparation: ||theta - theta_0||) must be below EVENT_GAP_FRACTION of the
-    gap delta; at a located event (tau given) it must also shift the time by less than
-    rtol tau: the quantity changes at the rate ||grad J||^2 (the loss) or ||grad J||
-    (the distance), `speed` = ||grad J|| there."""
-    problem = ctx.problem
-    if isinstance(event, LossHitting):
-        err = problem.value_error(theta) + problem.value_error(ctx.theta0)
-        what, rate = "J(theta) - J(theta_0)", None if speed is None else speed * speed
-    else:
-        err = 4 * EPS * (float(ctx.arith.norm2(theta)) + float(ctx.arith.norm2(ctx.theta0)))
-        what, rate = "||theta - theta_0||", speed
-    if err > EVENT_GAP_FRACTION * event.delta:
-        return (f"float64 cannot resolve the event {event!r}: the rounding error of {what} "
-                f"can reach {err:.2e}, against delta = {event.delta:g}; use method='exact'")
-    if tau is not None and rate is not None and not err < rtol * float(tau) * float(rate):
-        return (f"float64 cannot resolve the time of the event {event!r}: the rounding error of {what} "
-                f"({err:.2e}) shifts it by {err / float(rate) if rate > 0 else float('inf'):.2e}, "
-                f"against rtol * tau = {rtol * float(tau):.2e}; use method='exact'")
-    return None
-
-
-def hitting_events(delta):
-    """Both events of Theorem C.1 for one gap delta: (LossHitting, ParamSeparation)."""
-    return (LossHitting(delta), ParamSeparation(delta))
 
 
 # ---------------------------------------------------------------------------
@@ -181,17 +116,6 @@ class _workdps:
             self._ctx.__exit__(*exc)
 
 
-class _Context:
-    def __init__(self, problem, theta0, J0):
-        self.problem = problem
-        self.arith = problem.arith
-        self.theta0 = theta0
-        self.J0 = J0
-
-    def number(self, x):
-        return self.arith.number(x)
-
-
 # ---------------------------------------------------------------------------
 # the driver
 
@@ -212,11 +136,11 @@ def _check_inputs(loss, a0, w0, events, delta, method, dps, t_max, rtol, atol, m
         events = hitting_events(delta) if delta is not None else ()
     elif delta is not None:
         raise ValueError("give either events or delta, not both")
-    if isinstance(events, _Event):
+    if isinstance(events, Event):
         events = (events,)
     events = tuple(events)
     for e in events:
-        if not isinstance(e, _Event):
+        if not isinstance(e, Event):
             raise TypeError(f"events must be LossHitting / ParamSeparation objects, got {type(e).__name__}")
     if len({e.name for e in events}) != len(events):
         raise ValueError("events: at most one event of each kind")
@@ -319,7 +243,7 @@ def _integrate(problem, solver, theta0, events, t_max, rtol, atol, max_steps, de
     y = problem.initial_state(theta0)
     th0 = ar.vector(theta0)
     J0 = problem.value(th0)
-    ctx = _Context(problem, th0, J0)
+    ctx = EventContext(problem, th0, J0)
     t = ar.number(0)
     t_max_n = ar.number(t_max)
     ts, ys, losses, dense_steps = [0.0], [ar.to_float(th0)], [float(J0)], []
@@ -330,7 +254,7 @@ def _integrate(problem, solver, theta0, events, t_max, rtol, atol, max_steps, de
     for e in events:
         if prev_val[e.name] > 0:
             raise ValueError(f"{e!r} is already exceeded at theta_0")
-        if check_precision and (why := _event_resolution(ctx, e, th0, rtol)):
+        if check_precision and (why := event_resolution(ctx, e, th0, rtol)):
             raise PrecisionError(why)
     # a solver whose error estimate is of lower order than its solution says what
     # tolerance on the estimate gives a local error of about rtol (atol scales alike)
@@ -407,7 +331,7 @@ def _integrate(problem, solver, theta0, events, t_max, rtol, atol, max_steps, de
                             ar.number(0), h, prev_val[e.name], v, t, ar)
                 if check_precision:
                     speed = min(ar.norm2(lin[0]), ar.norm2(problem.gradient(y_new)[0]))
-                    why = _event_resolution(ctx, e, _theta_at(st, s, ar, problem), rtol, t + s, speed)
+                    why = event_resolution(ctx, e, _theta_at(st, s, ar, problem), rtol, t + s, speed)
                     if why:
                         raise PrecisionError(why)
                 found_exact[e.name] = t + s
@@ -435,52 +359,13 @@ def _integrate(problem, solver, theta0, events, t_max, rtol, atol, max_steps, de
         lin = _linearise(solver, y, h, t)
         pending = [e for e in events if found[e.name] is None]
         # (the heavy-ball flow's state has a velocity: no such test there)
-        if pending and isinstance(lin, Linearisation) and (why := _never_happen(ctx, lin, th_new, pending, rtol, atol, check_precision)):
+        if pending and isinstance(lin, Linearisation) and (why := never_happen(ctx, lin, th_new, pending, rtol, atol, check_precision)):
             status, message = 0, f"at rest at tau = {float(t):.6g}: {why}"
             break
     return FlowResult(t=np.array(ts), y=np.array(ys), loss=np.array(losses), t_events=found, status=status,
                       message=message, method=method, steps=steps, rejected=rejected, dps=problem.dps,
                       seconds=0.0, rtol=rtol, atol=atol, y_exact=ys_exact, t_events_exact=found_exact,
                       _dense=dense_steps, _problem=problem)
-
-
-def _never_happen(ctx, lin, theta, pending, rtol, atol, check_precision):
-    """Why the `pending` events can never happen from theta, or None.  theta must be
-    at rest at a strict local minimum: H = Hess J positive definite (each eigenvalue
-    above its rounding bound and REST_MIN_CONDITION times the largest) and the Newton
-    step d = H^{-1} grad J to the minimum within the tolerance.  The flow then stays
-    near theta and J decreases by at most dJ = g^T H^{-1} g / 2 more (quadratic model),
-    so |J - J_0| stays below delta when |J(theta) - J_0| + dJ (+ rounding) < delta,
-    and ||theta - theta_0|| when ||theta - theta_0|| + ||d|| < delta."""
-    ar, problem = ctx.arith, ctx.problem
-    lam = lin.lam
-    lam_max = max(abs(x) for x in lam)
-    if not all(lam[j] > lin.lam_err[j] and lam[j] > ar.number(REST_MIN_CONDITION) * lam_max
-               for j in range(len(lam))):
-        return None
-    gq = lin.Q.T.dot(lin.g)
-    dq = [gq[j] / lam[j] for j in range(len(lam))]
-    d = ar.norm2(np.array(dq, dtype=object if ar.kind == "mp" else float))
-    moved = ar.norm2(theta - ctx.theta0)
-    if not d <= ar.number(atol) + ar.number(rtol) * max(moved, ar.number(1)):
-        return None
-    dJ = sum(gq[j] * dq[j] for j in range(len(lam))) / 2
-    gap = abs(problem.value(theta) - ctx.J0)
-    reasons = []
-    for e in pending:
-        if isinstance(e, LossHitting):
-            err = problem.value_error(theta) + problem.value_error(ctx.theta0) if check_precision else 0
-            if not gap + dJ + err < e.delta:
-                return None
-            reasons.append(f"{e.name}: J can fall by {float(gap + dJ):.6g} in all, less than delta = {e.delta:g}")
-        elif isinstance(e, ParamSeparation):
-            if not moved + d < e.delta:
-                return None
-            reasons.append(f"{e.name}: ||theta - theta_0|| stays below {float(moved + d):.6g} < delta = {e.delta:g}")
-        else:
-            return None
-    return (f"a strict local minimum (Hessian eigenvalues {float(min(lam)):.3g} to {float(lam_max):.3g}, "
-            f"Newton step {float(d):.2g}): never {'; never '.join(reasons)} (quadratic model)")
 
 
 def _linearise(solver, y, h, t):

@@ -1,0 +1,166 @@
+"""Newton iterations on the stage equations of the Radau IIA method (flow/radau.py):
+the batched 3x3 solves of simplified Newton in the eigenbasis of H_n, Newton with the
+Hessians at the stages, and the nested iteration that solves the fast modes first."""
+
+from __future__ import annotations
+
+import mpmath
+import numpy as np
+
+from .integrator import StepRejected, stage_gradient
+
+NEWTON_MAX_ITER = 10   # Newton iterations before the step is rejected
+NEWTON_KAPPA = 0.03    # stop when the stages' remaining error is below this (in the error norm)
+NEWTON_SWITCH = 0.3    # simplified Newton contracting slower than this: use the stages' Hessians
+NEWTON_MAX_RATE = 0.9  # a contraction rate above this: the iteration diverges, reject
+# where Newton diverges although the step is far from what the error allows (the escape:
+# fast modes with h lambda ~ 1e20 slaved to slow ones), the stages are solved nested:
+# the fast modes (h lambda > NESTED_FAST_REACH) for their quasi-equilibrium first, then
+# a Newton step of the slow ones with the fast eliminated, and again
+NESTED_FAST_REACH = 1e3
+NESTED_MAX_OUTER = 8
+NESTED_MAX_INNER = 6
+
+
+def solve3(M, r):
+    """Solve M x = r for a batch of 3x3 systems: M[i][j] and r[i] are arrays over
+    the eigendirections (float64 or mpf object arrays), by Cramer's rule on the
+    cofactors.  Returns (x as a list of 3 arrays, det)."""
+    (a, b, c), (d, e, f), (g, h, k) = M
+    co = [[e * k - f * h, c * h - b * k, b * f - c * e],
+          [f * g - d * k, a * k - c * g, c * d - a * f],
+          [d * h - e * g, b * g - a * h, a * e - b * d]]
+    det = a * co[0][0] + b * co[1][0] + c * co[2][0]
+    return [(co[i][0] * r[0] + co[i][1] * r[1] + co[i][2] * r[2]) / det for i in range(3)], det
+
+
+def full_newton(problem, A, y, Z, h, res, M, lam, Q):
+    """The Newton correction of the stages with the Hessian at each stage,
+    dz + h sum_t A_st (Lambda + D_t) dz_t = res (eigenbasis of H_n, D_t =
+    Q^T H(Y_t) Q - Lambda), preconditioned by the simplified Newton matrix
+    P = I + h Lambda (x) A of each mode: (I + P^{-1} h (A (x) I) diag(D)) dz = P^{-1} res.
+    Without P the 3n x 3n system has the condition number h max(lambda) (1e20
+    and more after a plateau), which float64 cannot solve."""
+    ar, n = problem.arith, len(y)
+    Ds = []
+    for j in range(3):
+        Hq = Q.T.dot(problem.hessian(y + Z[j])).dot(Q)
+        if ar.kind == "float" and not np.all(np.isfinite(Hq)):
+            raise StepRejected("non-finite Hessian at a stage")
+        for k in range(n):
+            Hq[k, k] = Hq[k, k] - lam[k]
+        Ds.append(Hq)
+    one, zero = ar.number(1), ar.number(0)
+    # P^{-1} of every mode, column by column: Pinv[s][u] is an array over the modes
+    cols = [solve3(M, [(one if u == v else zero) * np.ones(n) for v in range(3)])[0] for u in range(3)]
+    Pinv = [[cols[u][s_] for u in range(3)] for s_ in range(3)]
+    rq = [Q.T.dot(r) for r in res]
+    rhs = [sum(Pinv[s_][u] * rq[u] for u in range(3)) for s_ in range(3)]
+    # B[s][t] (modes j, k) = sum_u Pinv[s][u]_j h A[u][t] D_t[j, k]
+    if ar.kind == "float":
+        Pi = np.array([[Pinv[s_][u] for u in range(3)] for s_ in range(3)])  # (3, 3, n)
+        An = np.array(A, dtype=float)
+        D = np.array(Ds)  # (3, n, n)
+        G = h * np.einsum("suj,ut,tjk->sjtk", Pi, An, D).reshape(3 * n, 3 * n)
+        try:
+            d = np.linalg.solve(np.eye(3 * n) + G, np.concatenate(rhs))
+        except np.linalg.LinAlgError:
+            raise StepRejected("singular Newton matrix") from None
+        dz = [d[i * n:(i + 1) * n] for i in range(3)]
+    else:
+        K = mpmath.matrix(3 * n, 3 * n)
+        for s_ in range(3):
+            for t in range(3):
+                w = [h * sum(Pinv[s_][u] * A[u][t] for u in range(3))]  # over modes j
+                for j in range(n):
+                    for k in range(n):
+                        K[s_ * n + j, t * n + k] = (1 if (s_ == t and j == k) else 0) + w[0][j] * Ds[t][j][k]
+        try:
+            d = mpmath.lu_solve(K, mpmath.matrix([x for r in rhs for x in r]))
+        except ZeroDivisionError:
+            raise StepRejected("singular Newton matrix") from None
+        dz = [np.array([d[i * n + r] for r in range(n)], dtype=object) for i in range(3)]
+    return [Q.dot(v) for v in dz]
+
+
+def nested_newton(problem, W, y, Z, h, lam, Q, scale, why):
+    """The stages solved with the fast modes eliminated (the escape after a
+    plateau, where plain and full Newton diverge).  In the eigenbasis of H_n the
+    stage equations read E_i = Q^T grad J(Y_i) + (1/h) sum_j W_ij z_j = 0 (W = A^-1,
+    Y_i = y + Q z_i).  Inner: the fast modes (h lambda > NESTED_FAST_REACH) are
+    solved for with the slow ones held, by Newton with the fast block of the stage
+    Hessians (well conditioned: lambda = O(1)); outer: a Newton step of the whole
+    system from there, which moves the slow modes with the fast ones eliminated
+    (a Schur complement).  An error h ||d^3 J|| in the fast stage values no longer
+    reaches the slow modes, which is what made the plain iteration diverge.
+    Returns the stage increments Z; StepRejected when it does not converge."""
+    ar, n = problem.arith, len(y)
+    hl = h * lam
+    fast = [j for j in range(n) if hl[j] > NESTED_FAST_REACH]
+    z = [Q.T.dot(Zi) for Zi in Z]
+    inv_h = 1 / h
+    tol = ar.number(NEWTON_KAPPA) * scale
+
+    def residual_and_hessians(z, hessians):
+        Y = [y + Q.dot(z[i]) for i in range(3)]
+        gq = [Q.T.dot(stage_gradient(problem, Yi)[0]) for Yi in Y]
+        E = [gq[i] + inv_h * sum(W[i][j] * z[j] for j in range(3)) for i in range(3)]
+        if not hessians:
+            return E, None
+        Hq = []
+        for Yi in Y:
+            Hi = Q.T.dot(problem.hessian(Yi)).dot(Q)
+            if ar.kind == "float" and not np.all(np.isfinite(Hi)):
+                raise StepRejected("non-finite Hessian at a stage")
+            Hq.append(Hi)
+        return E, Hq
+
+    def jacobian(Hq, modes):
+        # d E_(i,a) / d z_(j,b) = delta_ij Hq_i[a, b] + W_ij / h delta_ab, a, b in modes
+        k = len(modes)
+        return [[(Hq[i][modes[a], modes[b]] if i == j else 0 * inv_h)
+                 + (W[i][j] * inv_h if a == b else 0 * inv_h)
+                 for j in range(3) for b in range(k)] for i in range(3) for a in range(k)]
+
+    prev_step = None
+    E, Hq = residual_and_hessians(z, True)
+    for _ in range(NESTED_MAX_OUTER):
+        # inner: Newton on the fast modes, with the stage Hessians of this outer
+        # iteration (refreshed once if they do not settle)
+        for attempt in range(2):
+            Kf = jacobian(Hq, fast)
+            for _ in range(NESTED_MAX_INNER):
+                try:
+                    d = ar.solve(Kf, [-E[i][a] for i in range(3) for a in fast])
+                except ZeroDivisionError:
+                    raise StepRejected(f"{why}; nested: singular fast block") from None
+                for i in range(3):
+                    for a_, a in enumerate(fast):
+                        z[i][a] = z[i][a] + d[i * len(fast) + a_]
+                E, _ = residual_and_hessians(z, False)
+                if ar.norm_inf(d) <= tol * ar.number(1e-3):
+                    break
+            else:
+                if attempt == 0:
+                    E, Hq = residual_and_hessians(z, True)
+                    continue
+                raise StepRejected(f"{why}; nested: the fast modes did not settle")
+            break
+        # outer: a Newton step of all modes from the fast quasi-equilibrium (the
+        # Hessians of this iteration: the inner corrections moved the stages little)
+        try:
+            d = ar.solve(jacobian(Hq, list(range(n))), [-E[i][a] for i in range(3) for a in range(n)])
+        except ZeroDivisionError:
+            raise StepRejected(f"{why}; nested: singular Newton matrix") from None
+        for i in range(3):
+            z[i] = z[i] + d[i * n:(i + 1) * n]
+        size = ar.norm_inf(d)
+        if ar.kind == "float" and not np.isfinite(size):
+            raise StepRejected(f"{why}; nested: non-finite correction")
+        if size <= tol:
+            return [Q.dot(zi) for zi in z]
+        if prev_step is not None and size > NEWTON_MAX_RATE * prev_step:
+            raise StepRejected(f"{why}; nested: diverges too")
+        prev_step = size
+        E, Hq = residual_and_hessians(z, True)
+    raise StepRejected(f"{why}; nested: no convergence in {NESTED_MAX_OUTER} iterations")
