@@ -124,7 +124,7 @@ def nested_newton(problem, W, y, Z, h, lam, Q, scale, why):
 
     prev_step = None
     E, Hq = residual_and_hessians(z, True)
-    for _ in range(NESTED_MAX_OUTER):
+    for outer in range(NESTED_MAX_OUTER):
         # inner: Newton on the fast modes, with the stage Hessians of this outer
         # iteration (refreshed once if they do not settle)
         for attempt in range(2):
@@ -159,7 +159,8 @@ def nested_newton(problem, W, y, Z, h, lam, Q, scale, why):
             raise StepRejected(f"{why}; nested: non-finite correction")
         if size <= tol:
             return [Q.dot(zi) for zi in z]
-        if prev_step is not None and size > NEWTON_MAX_RATE * prev_step:
+        # (the first outer step from a poor guess may grow: judge from the second on)
+        if outer >= 2 and size > NEWTON_MAX_RATE * prev_step:
             raise StepRejected(f"{why}; nested: diverges too")
         prev_step = size
         E, Hq = residual_and_hessians(z, True)
