@@ -65,20 +65,28 @@ def _run(queue, name, inv, event, delta):
                    "message": f"{type(exc).__name__}: {str(exc)[:160]}"})
 
 
-def measure(name, inv, event, delta, budget):
-    """One flow in a process of its own, stopped after `budget` seconds."""
+def in_process(target, args, budget):
+    """target(queue, *args) in a process of its own: (what it put on the queue, or
+    None when it ran past `budget` seconds, and the wall time)."""
     queue = multiprocessing.Queue()
-    proc = multiprocessing.Process(target=_run, args=(queue, name, inv, event, delta))
+    proc = multiprocessing.Process(target=target, args=(queue,) + tuple(args))
     t0 = time.perf_counter()
     proc.start()
     proc.join(budget)
     if proc.is_alive():
         proc.terminate()
         proc.join()
+        return None, budget
+    return queue.get(), time.perf_counter() - t0
+
+
+def measure(name, inv, event, delta, budget):
+    """One flow in a process of its own, stopped after `budget` seconds."""
+    out, seconds = in_process(_run, (name, inv, event, delta), budget)
+    if out is None:
         return {"tau": None, "status": None, "steps": None, "method": "-", "seconds": budget,
                 "message": f"no answer within the budget of {budget:g} s"}
-    out = queue.get()
-    out["seconds"] = round(time.perf_counter() - t0, 2)
+    out["seconds"] = round(seconds, 2)
     return out
 
 
@@ -117,19 +125,12 @@ def wide(w0s, invs, budget, delta=0.05):
     for w0 in w0s:
         pts = []
         for inv in invs:
-            queue = multiprocessing.Queue()
-            proc = multiprocessing.Process(target=_run_wide, args=(queue, w0, inv, delta))
-            t0 = time.perf_counter()
-            proc.start()
-            proc.join(budget)
-            if proc.is_alive():
-                proc.terminate()
-                proc.join()
+            r, seconds = in_process(_run_wide, (w0, inv, delta), budget)
+            if r is None:
                 print(f"| {w0} | {inv:g} | over the budget | - | - | {budget:g} |")
                 break
-            r = queue.get()
             print(f"| {w0} | {inv:g} | {_fmt(r['tau'])} | {r['steps']} | {r['method']} | "
-                  f"{time.perf_counter() - t0:.1f} |", flush=True)
+                  f"{seconds:.1f} |", flush=True)
             if r["tau"] is None:
                 break
             pts.append((inv, r["tau"]))
