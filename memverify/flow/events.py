@@ -88,7 +88,6 @@ def hitting_events(delta):
     return (LossHitting(delta), ParamSeparation(delta))
 
 
-
 def never_happen(ctx, lin, theta, pending, rtol, atol, check_precision):
     """Why the `pending` events can never happen from theta, or None.  theta must be
     at rest at a strict local minimum: H = Hess J positive definite (each eigenvalue
