@@ -21,7 +21,7 @@ solution (Hairer and Wanner, Solving ODEs II, IV.8) gives the error estimate
 
 gamma_0 the real eigenvalue of A.  Where both Newton variants diverge although the
 error would allow the step (after an escape: fast modes with h lambda ~ 1e20 slaved
-to slow ones), the same stage equations are solved nested (`_nested_newton`): the
+to slow ones), the same stage equations are solved nested (`stages.nested_newton`): the
 fast modes for their quasi-equilibrium first, then the whole system from there.
 The dense output is the collocation
 polynomial through (0, 0) and (c_i h, Z_i).  The tableau and e are derived
