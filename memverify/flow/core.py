@@ -51,7 +51,8 @@ class FlowResult:
     None, 'tau_param': ...}; status: 1 all events found, 0 none left to find:
     reached t_max, or at rest at a strict local minimum from which the missing events
     cannot happen (the message says which and why), -1 failed (reason in message);
-    steps: accepted steps; rejected: rejected attempts; dps: digits used (None for float64); seconds: wall time;
+    steps: accepted steps; rejected: rejected attempts; dps: digits used (None
+    for float64); seconds: wall time;
     t_events_error: with error_estimate=True, {'tau_loss': estimated absolute error
     of t_events['tau_loss'] (same units), ...} (None where a time is missing).
     `sol(tau)` evaluates the dense trajectory (theta at any tau in [0, t[-1]]).
