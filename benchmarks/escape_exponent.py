@@ -32,7 +32,9 @@ import numpy as np  # noqa: E402
 
 from memverify import ExpSum, Loss, MemoryBump  # noqa: E402
 from memverify.flow import LossHitting, ParamSeparation, gradient_flow, linearised_flow  # noqa: E402
-from memverify.flow.exponent import fit_decay, fit_exponent, local_slopes, reduced_tau_param  # noqa: E402
+from memverify.flow.exponent import (available_drop, fit_decay, fit_exponent, local_slopes,  # noqa: E402
+                                     reduced_tau_param)
+from memverify.symbolic.escape import escape_exponent  # noqa: E402
 
 _rng = np.random.default_rng(0)
 _kick = _rng.standard_normal(4)
@@ -90,19 +92,16 @@ def measure(name, inv, event, delta, budget):
     return out
 
 
-def available_drop(invs):
+def drop_table(invs):
     """Delta(omega) = J(theta_0) - min J_2 with J(theta_0) = ||rho_0||^2 on M*
-    (Prop. C.1) and min J_2 from landscape.global_minimiser (multi-start, numerical)."""
-    from memverify.landscape import global_minimiser
-
+    (Prop. C.1) and min J_2 from landscape.global_minimiser (multi-start, numerical):
+    flow.exponent.available_drop."""
     rows = []
     for inv in invs:
         t0 = time.perf_counter()
-        tg = target(inv)
-        J0 = float(Loss(tg, 2).value([1.0, 0.0], [1.0, 0.8]))
-        g = global_minimiser(tg, 2)
-        rows.append({"inv_omega": inv, "J0": J0, "min_J2": float(g.loss), "Delta": J0 - float(g.loss),
-                     "Delta_over_omega": (J0 - float(g.loss)) * inv, "minimiser_w": [float(x) for x in g.v],
+        d = available_drop(target(inv), [1.0, 0.0], [1.0, 0.8])
+        rows.append({"inv_omega": inv, "J0": d["J0"], "min_J2": d["min_J"], "Delta": d["Delta"],
+                     "Delta_over_omega": d["Delta"] * inv, "minimiser_w": d["minimiser_w"],
                      "seconds": round(time.perf_counter() - t0, 2)})
     return rows
 
@@ -239,7 +238,6 @@ def main(argv=None):
     for key, a in report["analysis"].items():
         s = ", ".join(f"{x['mid']:g}: {x['slope']:.4f}" for x in a.get("slopes", []))
         print(f"| {' | '.join(key.split())} | {s or '-'} |")
-    from memverify.symbolic.escape import escape_exponent
     print("\n## Fits on the last points\n\n| start | event | delta | c (p free) | p | c (p = 2) | w0_l = min w0 | "
           "reduced model 2 min(w*, v) |\n|---|---|---|---|---|---|---|---|")
     for key, a in report["analysis"].items():
@@ -285,7 +283,7 @@ def main(argv=None):
     if not args.no_drop:
         print("\n## Available drop Delta(omega) = J(theta_0) - min J_2\n\n| 1/omega | J(theta_0) | min J_2 | Delta | "
               "Delta / omega | minimiser rates | seconds |\n|---|---|---|---|---|---|---|")
-        drop = available_drop(invs)
+        drop = drop_table(invs)
         report["drop"] = drop
         for r in drop:
             print(f"| {r['inv_omega']:g} | {r['J0']:.6f} | {r['min_J2']:.6f} | {r['Delta']:.5f} | "

@@ -134,3 +134,14 @@ def test_fit_decay_below_float64_range():
     invs = [100, 200, 300, 400]
     f = fit_decay(invs, [mpmath.exp(-1.6 * x) * x**-2 for x in invs])  # down to e^{-640}: 0.0 in float64
     assert f["c"] == pytest.approx(1.6, abs=1e-9) and f["p"] == pytest.approx(2.0, abs=1e-6)
+
+
+def test_available_drop_positive_on_mstar_and_zero_at_the_minimiser():
+    from memverify import ExpSum, MemoryBump
+    from memverify.flow.exponent import available_drop
+
+    tg = MemoryBump(ExpSum([1.0], [1.0]), omega=1 / 20)
+    d = available_drop(tg, [1.0, 0.0], [1.0, 0.8])
+    assert 0.1 < d["Delta"] < d["J0"]
+    at_min = available_drop(tg, d["minimiser_a"], d["minimiser_w"])
+    assert abs(at_min["Delta"]) <= 1e-12

@@ -15,8 +15,9 @@ import functools
 import math
 
 from ..flow import LossHitting, ParamSeparation, gradient_flow
-from ..flow.exponent import fit_exponent, local_slopes, reduced_tau_param
+from ..flow.exponent import available_drop, fit_exponent, local_slopes, reduced_tau_param
 from ..loss import Loss
+from ..symbolic.escape import escape_exponent
 from ..targets import ExpSum, MemoryBump
 from .base import Falsifier, Part, Verdict
 
@@ -46,14 +47,10 @@ def _hit(name, inv, delta, event):
 
 @functools.lru_cache(maxsize=None)
 def _drop(inv):
-    """Delta(omega) = J(theta_0) - min J_2: J(theta_0) on M* (the same for every
-    start on M*) and the multi-start global minimiser of landscape (numerical)."""
-    from ..landscape import global_minimiser
-
-    tg = _target(inv)
-    J0 = float(Loss(tg, 2).value([1.0, 0.0], [1.0, 0.8]))
-    g = global_minimiser(tg, 2)
-    return J0, float(g.loss), [float(x) for x in g.v]
+    """(J(theta_0), min J_2, the minimiser's rates): flow.exponent.available_drop at a
+    point of M* (J(theta_0) is the same for every start on M*)."""
+    d = available_drop(_target(inv), [1.0, 0.0], [1.0, 0.8])
+    return d["J0"], d["min_J"], d["minimiser_w"]
 
 
 def _bound_shape(inv, delta, w0_l, m=2):
@@ -153,7 +150,6 @@ def verify_tau_loss(cases=(("off08", (20, 30, 40)),), delta=0.01, exponent_facto
 def _claimed(name, claimed):
     a0, w0 = _start(name)
     if claimed == "reduced":  # memverify.symbolic.escape: 2 min(w*, v)
-        from ..symbolic.escape import escape_exponent
         return escape_exponent(w0[0], w0[1])["c"]
     if claimed == "theorem":
         return min(w0)

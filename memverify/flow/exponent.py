@@ -29,8 +29,10 @@ import mpmath
 import numpy as np
 
 from .. import _validate
+from ..landscape import global_minimiser
+from ..loss import Loss
 
-__all__ = ["local_slopes", "fit_exponent", "fit_decay", "reduced_drift", "reduced_tau_param"]
+__all__ = ["local_slopes", "fit_exponent", "fit_decay", "reduced_drift", "reduced_tau_param", "available_drop"]
 
 
 def _points(inv_omegas, taus, name="taus", minimum=2, invert=False):
@@ -225,3 +227,17 @@ def reduced_tau_param(target, v0, delta, dps=40):
             half, mid = (hi - lo) / 2, (hi + lo) / 2
             total += mpmath.fsum(float(wt) * half / abs(f(mid + half * float(nd))) for nd, wt in zip(nodes, weights))
         return float(total)
+
+
+def available_drop(target, a0, w0):
+    """How far the loss can fall from theta_0 = (a0, w0) at all: Delta = J(theta_0) -
+    min J_m (m = len(a0)), the bound on |J - J_0| that the gap delta of Theorem 5.1's
+    tau_0 (eq. 22) must stay below for tau_0 to be finite.  min J_m is
+    landscape.global_minimiser's (multi-start, numerical: not a certificate).
+    Returns {'J0', 'min_J', 'Delta', 'minimiser_a', 'minimiser_w'} (floats)."""
+    m = len(a0)
+    J0 = float(Loss(target, m).value(list(a0), list(w0)))
+    g = global_minimiser(target, m)
+    return {"J0": J0, "min_J": float(g.loss), "Delta": J0 - float(g.loss),
+            "minimiser_a": [float(x) for x in g.b], "minimiser_w": [float(x) for x in g.v]}
+
