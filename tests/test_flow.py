@@ -13,6 +13,7 @@ from memverify.flow import (LossHitting, ParamSeparation, PrecisionError, gradie
                             manifold_point)
 from memverify.flow._arith import Arith
 from memverify.flow.integrator import ExpRosenbrock
+from memverify.symbolic import offsets
 from memverify.symbolic.offsets import prove_residual_form
 
 
@@ -42,6 +43,66 @@ def test_residual_form_check_can_fail(monkeypatch):
 
     monkeypatch.setattr(offsets, "residual_form", wrong)
     assert offsets.prove_residual_form(1) != []
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3])
+def test_exp_moment_difference_proved(n):
+    """The divided difference the float64 residual sums use is M_n(w) - M_n(w*) over
+    w - w*, and minus it has positive coefficients (no cancellation)."""
+    assert offsets.prove_exp_moment_difference(n) == []
+
+
+def test_exp_moment_difference_check_can_fail(monkeypatch):
+    """A difference with a wrong term is rejected by the identity; the plain
+    difference quotient (true, but it subtracts) by the positivity of coefficients."""
+    right = offsets.exp_moment_difference.__wrapped__
+    w, ws, s = offsets._w, offsets.W_STAR, offsets.s
+    monkeypatch.setattr(offsets, "exp_moment_difference", lambda n: right(n) + 1 / (s + w) ** 3)
+    assert any("!=" in b for b in offsets.prove_exp_moment_difference(1))
+    monkeypatch.setattr(offsets, "exp_moment_difference",
+                        lambda n: (1 / (s + w) ** 2 - 1 / (s + ws) ** 2) / (w - ws))
+    bad = offsets.prove_exp_moment_difference(1)
+    assert bad and all("coefficient" in b for b in bad)
+
+
+@given(st.sampled_from([10.0, 30.0]), st.sampled_from([2, 3, 10]), st.integers(0, 2**32 - 1),
+       st.sampled_from([1e-9, 1e-5, 1e-2]))
+@settings(max_examples=16, deadline=None)
+def test_float_residual_sum_within_its_bound(inv, m, seed, kick):
+    """The float64 sum of the residuals' exponential part (pairing with the target's
+    rates) is within its own error bound of the exact rational sum, for states near
+    and away from M*, and the bound is not vacuous (within 1e6 of the error, or at
+    the rounding level of the sum)."""
+    from memverify.flow.problems import EPS, OffsetProblem
+
+    rng = np.random.default_rng(seed)
+    extra = [0.75 + 0.1 * k for k in range(m - 1)]
+    a0, w0 = manifold_point([1.0], [1.0], m, extra)
+    P = OffsetProblem(_loss(inv, m), a0 + w0)
+    P.rebase(np.concatenate([rng.normal(0, 1e-9, m), rng.normal(0, 1e-3, m)]))
+    Y = np.concatenate([rng.normal(0, kick, (3, m)), rng.normal(0, kick, (3, m))], axis=1)
+    S, Serr = P._exp_part_float(Y[:, :m], Y[:, m:])
+    for k in range(3):
+        exact = P._exp_part_exact(Y[k, :m], Y[k, m:])
+        err = np.abs(S[k] - exact)
+        assert np.all(err <= Serr[k] + EPS / 2 * np.abs(exact)), (err, Serr[k])
+    assert np.all(Serr <= 1e6 * np.abs(S - np.array([P._exp_part_exact(y[:m], y[m:]) for y in Y]))
+                  + 1e4 * EPS * np.abs(S) + 1e-300) or np.all(Serr < 1e-10)
+
+
+def test_batched_gradients_and_hessians_match_one_at_a_time():
+    from memverify.flow.problems import OffsetProblem
+
+    a0, w0 = manifold_point([1.0], [1.0], 3, [0.8, 1.3])
+    P = OffsetProblem(_loss(20, 3), a0 + w0)
+    Y = np.random.default_rng(1).normal(0, 1e-4, (3, 6))
+    G, Gerr = P.gradients(Y)
+    H, Herr = P.hessians_and_errors(Y)
+    for k in range(3):
+        g, ge = P.gradient(Y[k])
+        h, he = P.hessian_and_error(Y[k])
+        assert np.array_equal(g, G[k]) and np.array_equal(ge, Gerr[k])
+        assert np.array_equal(h, H[k]) and np.array_equal(he, Herr[k])
 
 
 # --- phi functions and the integrator ----------------------------------------

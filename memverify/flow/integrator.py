@@ -43,6 +43,28 @@ def stage_gradient(problem, y):
         raise StepRejected(str(exc)) from None
 
 
+def stage_gradients(problem, Ys):
+    """problem.gradients(Ys) at the stages of a step, evaluated together: (G, Gerr),
+    G[i] the gradient at Ys[i] and Gerr[i] a bound on its rounding error (None in
+    mpmath).  A point outside the domain (or an overflow) rejects the step."""
+    try:
+        return problem.gradients(Ys)
+    except (ValueError, OverflowError) as exc:
+        raise StepRejected(str(exc)) from None
+
+
+def stage_hessians(problem, Ys):
+    """problem.hessians(Ys) at the stages of a step; a non-finite entry or a point
+    outside the domain rejects the step."""
+    try:
+        Hs = problem.hessians(Ys)
+    except (ValueError, OverflowError) as exc:
+        raise StepRejected(str(exc)) from None
+    if problem.arith.kind == "float" and not all(np.all(np.isfinite(H)) for H in Hs):
+        raise StepRejected("non-finite Hessian at a stage")
+    return Hs
+
+
 class Linearisation(NamedTuple):
     """The flow linearised at a state: g = grad J and gerr, a bound on its rounding
     error (None in mpmath); H = Hess J = Q diag(lam) Q^T; lam_err, bounds on the

@@ -21,7 +21,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from ..symbolic.offsets import residual_form, residual_symbols
+from ..symbolic.offsets import W_STAR, exp_moment_difference, residual_form, residual_symbols
 from ..symbolic.loss import derive
 from ..backends import compile_exprs, rounding_bound
 from ..targets import (ExpSum, MemoryBump, _mu as _mu_sym, _sigma as _sigma_sym, _w as _w_sym, exp_term_moment,
@@ -30,6 +30,13 @@ from ._arith import Arith
 
 EPS = np.finfo(float).eps
 TINY = np.finfo(float).tiny
+# OffsetProblem keeps a float64 sum of the residuals' exponential part when its
+# error bound is at most FLOAT_SUM_MAX_LOSS times what an exact sum would leave
+# beside the template's own error, or at most FLOAT_SUM_REL_MAX relative to the
+# residual itself (10^4 below the default rtol); beyond (the terms cancel among
+# themselves), it sums in rationals
+FLOAT_SUM_MAX_LOSS = 1024.0
+FLOAT_SUM_REL_MAX = 1e-13
 
 
 class PlainProblem:
@@ -70,9 +77,18 @@ class PlainProblem:
         err_w = 2 * n * EPS * A * ((A[None, :] / S**2).sum(1) + M1)
         return g, np.concatenate([err_a, err_w])
 
+    def gradients(self, Ys):
+        """gradient() at each state of Ys: (list of grad J, list of error bounds)."""
+        out = [self.gradient(y) for y in Ys]
+        return [g for g, _ in out], [e for _, e in out]
+
     def hessian(self, y):
         a, w = self._aw(y)
         return self.loss.hessian(a, w, dps=self.dps)
+
+    def hessians(self, Ys):
+        """hessian() at each state of Ys: a list."""
+        return [self.hessian(y) for y in Ys]
 
     def value(self, theta):
         """J at theta (not at a state y)."""
@@ -87,10 +103,28 @@ class PlainProblem:
         return self.loss.value_error(list(theta[: self.m]), list(theta[self.m:]))
 
 
+def _array_function(args, exprs):
+    """The expressions as one numpy function of arrays of equal shape (S,):
+    returns an array (S, len(exprs)).  Constant entries (most of a Jacobian) are
+    filled once instead of evaluated."""
+    exprs = [sp.sympify(e) for e in exprs]
+    const = np.array([float(e) if not e.free_symbols else 0.0 for e in exprs])
+    var = [i for i, e in enumerate(exprs) if e.free_symbols]
+    fn = sp.lambdify(args, [exprs[i] for i in var], modules="numpy", cse=True) if var else None
+
+    def call(*xs):
+        out = np.tile(const, (len(xs[0]), 1))
+        if fn is not None:
+            out[:, var] = np.stack(fn(*xs), axis=-1)
+        return out
+    return call
+
+
 @functools.lru_cache(maxsize=None)
 def _residual_compiled(m):
     """grad J, Hess J in terms of theta and R_n(w_k) (symbolic.offsets.residual_form),
-    and |d grad / d R|, through which the rounding error of the R_n reaches the gradient."""
+    and |d grad / d R|, through which the rounding error of the R_n reaches the
+    gradient, as array functions (_array_function) of theta and R, flattened."""
     d = derive(m)
     R = residual_symbols(m)
     rs = [x for row in R for x in row]
@@ -100,13 +134,34 @@ def _residual_compiled(m):
     # cannot overflow for w > 0, and compile_exprs' per-entry float conversion
     # cost more than the evaluation itself (half the time of a step at m = 10)
     jac = sp.Matrix(grad).jacobian(rs).applyfunc(sp.Abs)
-    # the gradient and its error Jacobian in one call: they share subexpressions
-    fgj = sp.lambdify(args, [sp.Matrix(grad), jac], modules="numpy", cse=True)
+    fg = _array_function(args, list(grad) + list(jac))
     # the Hessian, its rounding error and its Jacobian in R (affine: R enters linearly)
-    herr = sp.Matrix(2 * m, 2 * m, lambda i, j: rounding_bound(hess[i, j]))
-    dH = [sp.Matrix(2 * m, 2 * m, lambda i, j: sp.Abs(sp.diff(hess[i, j], rr))) for rr in rs]
-    fh = sp.lambdify(args, [sp.Matrix(hess), herr] + dH, modules="numpy", cse=True)
-    return fgj, fh
+    herr = [rounding_bound(x) for x in hess]
+    dH = [sp.Abs(sp.diff(x, rr)) for rr in rs for x in hess]
+    fh = _array_function(args, list(hess) + herr + dH)
+    return fg, fh
+
+
+@functools.lru_cache(maxsize=None)
+def _exp_sums_float():
+    """M_n(s; w) = n!/(s + w)^(n+1) (targets.exp_term_moment) and minus its divided
+    difference -D_n(s; w, w_star) (symbolic.offsets.exp_moment_difference), n = 0, 1, 2,
+    as numpy functions of arrays, each with a bound on its relative float64 error:
+    2 (operations + 1) eps for the evaluation (backends.rounding_bound; both are
+    positive, so abs_bound is the value) plus degree * eps / 2 for arguments s, w
+    rounded to eps / 2 (a positive rational function of degree d moves by at most
+    d times the relative change of its arguments)."""
+    fs = [exp_term_moment(n) for n in range(3)]
+    Ds = [-exp_moment_difference(n) for n in range(3)]
+
+    def rel(e):
+        num, den = sp.fraction(sp.together(e))
+        deg = sum(sp.Poly(p, _s_sym, _w_sym, W_STAR).total_degree() for p in (num, den))
+        return 2 * (sp.count_ops(e) + 1) * EPS + deg * EPS / 2
+
+    f = sp.lambdify([_s_sym, _w_sym], fs, modules="numpy", cse=True)
+    D = sp.lambdify([_s_sym, _w_sym, W_STAR], Ds, modules="numpy", cse=True)
+    return f, np.array([rel(e) for e in fs]), D, np.array([rel(e) for e in Ds])
 
 
 @functools.lru_cache(maxsize=None)
@@ -130,13 +185,18 @@ class OffsetProblem:
     depend on theta and on the residual moments R_n(w_k) = M_n[rho_hat -
     rho](w_k), n = 0, 1, 2, which are exponentially small on M* although the
     terms that make them up are O(1).  The exponential part of R_n, sum_i a_i
-    n!/(w_k + w_i)^{n+1} minus the target's own exponential terms, is summed in
-    exact rational arithmetic (gmpy2; every float64 number is a rational) and
-    rounded once, so the only rounding left is the template moment's (float64,
-    relative accuracy).  The state y is the offset of theta from a reference
-    that moves with the flow (`rebase` after every accepted step); a is kept as
-    exact rationals there, because the flow moves a_i by far less than an ulp
-    (a* - e^{-w/omega}).  The target must be an ExpSum or a MemoryBump."""
+    n!/(w_k + w_i)^{n+1} minus the target's own exponential terms, is summed
+    without cancellation: each model term near a target rate is paired with it
+    (a divided difference times w_i - w*, exact in float64, plus the exact
+    (sum a_i - a*) times the target term's moment), and the float64 sum carries a
+    bound on its error; where that bound is more than FLOAT_SUM_MAX_LOSS times
+    what an exact sum would leave (the terms cancel among themselves), the sum
+    is redone in exact rational arithmetic (gmpy2) and rounded once.  The only
+    rounding left is then the template moment's (float64, relative accuracy).
+    The state y is the offset of theta from a reference that moves with the flow
+    (`rebase` after every accepted step); a is kept as exact rationals there,
+    because the flow moves a_i by far less than an ulp (a* - e^{-w/omega}).  The
+    target must be an ExpSum or a MemoryBump."""
 
     def __init__(self, loss, theta_ref):
         target = loss.target
@@ -150,19 +210,44 @@ class OffsetProblem:
         self.arith = Arith(None)
         base = target.base if isinstance(target, MemoryBump) else target
         self._base_terms = [(-gmpy2.mpq(Fraction(a)), gmpy2.mpq(Fraction(w))) for a, w in zip(base.a, base.w)]
+        self._astar = np.array([float(a) for a in base.a])
+        self._wstar = np.array([float(w) for w in base.w])
         self.bump = target if isinstance(target, MemoryBump) else None
-        self._fgj, self._fh = _residual_compiled(self.m)
+        self._fg, self._fh = _residual_compiled(self.m)
         self._moments = _exp_moments_exact()
         self._cache = (None, None)
+        # how many residual columns (a state, a rate w_k) were summed in float64 / in rationals
+        self.sums = {"float": 0, "exact": 0}
         self._set_reference([gmpy2.mpq(float(x)) for x in theta_ref[: self.m]],
                             [float(x) for x in theta_ref[self.m:]])
 
     def _set_reference(self, a_exact, w_ref):
-        """a_ref as exact rationals, w_ref as float64 numbers."""
+        """a_ref as exact rationals, w_ref as float64 numbers; pairs each model rate
+        with the nearest target rate w* within [w*/2, 2 w*] (there w_ref - w* is
+        exact: Sterbenz), and the groups' sum a_i - a*, exactly, as hi + lo + rem."""
         self.a_exact = list(a_exact)
         self.a_ref = np.array([float(a) for a in a_exact])
         self.w_ref = np.array(w_ref, dtype=float)
         self.theta_ref = np.concatenate([self.a_ref, self.w_ref])
+        pair = -np.ones(self.m, dtype=int)
+        if len(self._wstar):
+            near = np.argmin(np.abs(np.log(self.w_ref[:, None] / self._wstar[None, :])), axis=1)
+            inside = (self.w_ref >= self._wstar[near] / 2) & (self.w_ref <= 2 * self._wstar[near])
+            pair[inside] = near[inside]
+        self._pair = pair
+        self._paired = np.nonzero(pair >= 0)[0]
+        self._single = np.nonzero(pair < 0)[0]
+        self._groups, self._group_base = [], []
+        for j, (aj, _) in enumerate(self._base_terms):
+            members = np.nonzero(pair == j)[0]
+            c = sum((self.a_exact[i] for i in members), aj)  # aj is -a*_j
+            hi = float(c)
+            lo = float(c - gmpy2.mpq(hi))
+            rem = abs(float(c - gmpy2.mpq(hi) - gmpy2.mpq(lo)))
+            self._groups.append(members)
+            self._group_base.append((hi, lo, rem))
+        self._group_rem = np.array([rem for _, _, rem in self._group_base])
+        self._dw = self.w_ref[self._paired] - self._wstar[pair[self._paired]]  # exact
 
     def initial_state(self, theta0):
         return np.zeros(2 * self.m)
@@ -200,19 +285,50 @@ class OffsetProblem:
         # a moment below the float64 range is bounded by the smallest normal number
         return val, np.abs(val) * EPS * (8 + 10.0 ** lost) + np.where(np.abs(val) < TINY, TINY, 0.0)
 
-    def _residuals(self, y):
-        """R_n(w_k), n = 0, 1, 2 (shape (3, m)), and bounds on their rounding errors.
+    def _exp_part_float(self, U, V):
+        """S_n(w_k), the exponential part of R_n(w_k), in float64 for states with
+        offsets U, V (shape (S, m) each): (S, Serr), shape (S, 3, m) each, Serr a bound
+        on the error.  Each contribution is computed with a small relative error
+        (_exp_sums_float) and the sum of L of them errs by at most (L - 1) eps times
+        their absolute sum."""
+        f, rel_f, D, rel_D = _exp_sums_float()
+        wf = self.w_ref + V                                     # the rates, to eps/2
+        af = self.a_ref + U
+        aerr = EPS * (np.abs(self.a_ref) + np.abs(af))          # |af - a|
+        q = wf[:, :, None]                                      # (S, k, 1)
+        # the target terms, with their groups' coefficient sum a_i - a*, exact to rem,
+        # and the model terms far from every target rate
+        groups = [[math.fsum([hi, lo, *u[members]]) for members, (hi, lo, _) in zip(self._groups, self._group_base)]
+                  for u in U]
+        single = self._single
+        coef = np.concatenate([np.array(groups).reshape(len(U), -1), af[:, single]], axis=1)
+        cerr = np.concatenate([EPS / 2 * np.abs(coef[:, :len(self._groups)]) + 2 * self._group_rem, aerr[:, single]],
+                              axis=1)
+        rate = np.concatenate([np.broadcast_to(self._wstar, (len(U), len(self._wstar))), wf[:, single]], axis=1)
+        Fv = np.array(f(q, rate[:, None, :]))                   # (3, S, k, L)
+        terms = coef[:, None, :] * Fv
+        aterms = np.abs(terms)
+        Ssum, asum = terms.sum(-1), aterms.sum(-1)
+        Serr = (aterms * rel_f[:, None, None, None] + np.abs(Fv) * cerr[:, None, :]).sum(-1)
+        L = terms.shape[-1]
+        P = self._paired
+        if len(P):
+            d = self._dw + V[:, P]                              # w_i - w*, to eps/2
+            Dv = np.array(D(q, wf[:, P][:, None, :], self._wstar[self._pair[P]]))  # -D_n > 0, (3, S, k, P)
+            dD = d[:, None, :] * Dv
+            pt = -af[:, P][:, None, :] * dD
+            apt = np.abs(pt)
+            Ssum = Ssum + pt.sum(-1)
+            asum = asum + apt.sum(-1)
+            Serr = Serr + (apt * (rel_D[:, None, None, None] + 3 * EPS) + np.abs(dD) * aerr[:, P][:, None, :]).sum(-1)
+            L += len(P)
+        Serr = Serr + (L - 1) * EPS * asum + EPS / 2 * np.abs(Ssum)
+        return np.moveaxis(Ssum, 0, 1), np.moveaxis(Serr, 0, 1)
 
-        R_n(w_k) = S_n(w_k) - T_n(w_k), with w_k = w_ref_k + v_k.  S_n, the
-        exponential part, is exact and rounded once (error <= eps |S_n| / 2);
-        T_n, the template's moment, is float64 at x_k = fl(w_k) (its own bound,
-        plus |T_{n+1}| |x_k - w_k| <= |T_{n+1}| eps x_k / 2 for the shift of the
-        rate, since dT_n/ds = -T_{n+1}); the difference is rounded (eps |R_n| / 2).
-        The bound below takes each of these twice."""
-        if self._cache[0] is not None and np.array_equal(self._cache[0], y):
-            return self._cache[1]
+    def _exp_part_exact(self, u, v):
+        """S_n(w_k), n = 0, 1, 2, at every k for one state, summed in exact rationals
+        and rounded once: shape (3, m)."""
         m = self.m
-        u, v = y[:m], y[m:]
         w_exact = [gmpy2.mpq(float(wr)) + gmpy2.mpq(float(vv)) for wr, vv in zip(self.w_ref, v)]
         # the terms of rho_hat - (exponential part of rho), equal rates merged
         coef = {}
@@ -227,37 +343,86 @@ class OffsetProblem:
             for c, w in terms:
                 for n, mom in enumerate(self._moments(q, w)):
                     acc[n] += c * mom
-            S[:, k] = [float(s) for s in acc]
-        x = self.w_ref + v
-        T, T_err = self._templates(x)
-        R = S - T[:3]
-        E = EPS * (np.abs(S) + np.abs(R) + np.abs(x) * np.abs(T[1:])) + 2 * T_err[:3]
-        self._cache = (y.copy(), (R, E))
+            S[:, k] = [float(x) for x in acc]
+        return S
+
+    def _residuals(self, Y):
+        """R_n(w_k), n = 0, 1, 2, at the states Y (shape (S, 2m)): (R, E), shape
+        (S, 3, m) each, E bounding the rounding error of R.
+
+        R_n(w_k) = S_n(w_k) - T_n(w_k), with w_k = w_ref_k + v_k.  S_n, the
+        exponential part, errs by at most Serr (eps |S_n| / 2 when summed exactly);
+        T_n, the template's moment, is float64 at x_k = fl(w_k) (its own bound,
+        plus |T_{n+1}| |x_k - w_k| <= |T_{n+1}| eps x_k / 2 for the shift of the
+        rate, since dT_n/ds = -T_{n+1}); the difference is rounded (eps |R_n| / 2).
+        The bound below takes each of these twice."""
+        if len(Y) == 1 and self._cache[0] is not None and np.array_equal(self._cache[0], Y[0]):
+            return self._cache[1]
+        m, nS = self.m, len(Y)
+        U, V = Y[:, :m], Y[:, m:]
+        x = self.w_ref + V
+        if not (np.all(np.isfinite(Y)) and np.all(x > 0)):
+            raise ValueError("a rate left the domain w > 0 (or a parameter is not finite)")
+        T, T_err = self._templates(x.ravel())
+        T, T_err = T.reshape(4, nS, m).transpose(1, 0, 2), T_err.reshape(4, nS, m).transpose(1, 0, 2)
+        with np.errstate(over="ignore", invalid="ignore"):
+            S, Serr = self._exp_part_float(U, V)
+        rest = EPS * np.abs(x)[:, None, :] * np.abs(T[:, 1:]) + 2 * T_err[:, :3]
+        # a state and rate where the float sum is not good enough: redo it exactly
+        good = (Serr <= FLOAT_SUM_MAX_LOSS * (EPS * np.abs(S) + rest)) | (Serr <= FLOAT_SUM_REL_MAX * np.abs(S - T[:, :3]))
+        redo = ~np.all(good & np.isfinite(Serr), axis=1)
+        for k in np.nonzero(redo.any(axis=1))[0]:
+            S[k] = self._exp_part_exact(U[k], V[k])
+            Serr[k] = EPS / 2 * np.abs(S[k])
+        self.sums["exact"] += int(redo.any(axis=1).sum())
+        self.sums["float"] += int(nS - redo.any(axis=1).sum())
+        R = S - T[:, :3]
+        E = 2 * Serr + EPS * np.abs(R) + rest
+        if nS == 1:
+            self._cache = (Y[0].copy(), (R, E))
         return R, E
 
-    def _args(self, y):
-        th = self.theta(y)
-        R, E = self._residuals(y)
-        return list(th) + list(R.ravel()), E
+    def _args(self, Y):
+        th = self.theta_ref + Y
+        R, E = self._residuals(Y)
+        return [th[:, i] for i in range(2 * self.m)] + list(R.reshape(len(Y), -1).T), E.reshape(len(Y), -1)
+
+    def gradients(self, Y):
+        """grad J at each state of Y (shape (S, 2m)) and componentwise bounds on
+        their rounding errors: two arrays (S, 2m)."""
+        Y = np.asarray(Y, dtype=float).reshape(-1, 2 * self.m)
+        args, E = self._args(Y)
+        n = 2 * self.m
+        out = self._fg(*args)
+        g, J = out[:, :n], out[:, n:].reshape(len(Y), n, -1)
+        return g, np.einsum("sij,sj->si", J, E) + 4 * EPS * np.abs(g)
 
     def gradient(self, y):
         """(grad J, a componentwise bound on its rounding error)."""
-        args, E = self._args(y)
-        g, J = self._fgj(*args)
-        g = np.asarray(g, dtype=float).ravel()
-        return g, np.asarray(J, dtype=float) @ E.ravel() + 4 * EPS * np.abs(g)
+        g, err = self.gradients(np.asarray(y, dtype=float)[None, :])
+        return g[0], err[0]
 
     def hessian(self, y):
         return self.hessian_and_error(y)[0]
 
+    def hessians(self, Y):
+        """Hess J at each state of Y (shape (S, 2m)): an array (S, 2m, 2m)."""
+        return self.hessians_and_errors(Y)[0]
+
+    def hessians_and_errors(self, Y):
+        """Hess J at each state of Y (shape (S, 2m)) and componentwise bounds on
+        their rounding errors (arrays (S, 2m, 2m)): the evaluation's own rounding
+        (backends.rounding_bound) plus the R_n's errors through dH/dR."""
+        Y = np.asarray(Y, dtype=float).reshape(-1, 2 * self.m)
+        args, E = self._args(Y)
+        n = 2 * self.m
+        out = self._fh(*args).reshape(len(Y), -1, n, n)
+        return out[:, 0], out[:, 1] + np.einsum("srij,sr->sij", out[:, 2:], E)
+
     def hessian_and_error(self, y):
-        """(Hess J, a componentwise bound on its rounding error): the evaluation's
-        own rounding (backends.rounding_bound) plus the R_n's errors through dH/dR."""
-        args, E = self._args(y)
-        out = self._fh(*args)
-        H = np.array(out[0], dtype=float)
-        err = np.array(out[1], dtype=float) + sum(np.array(d, dtype=float) * e for d, e in zip(out[2:], E.ravel()))
-        return H, err
+        """(Hess J, a componentwise bound on its rounding error) at one state."""
+        H, err = self.hessians_and_errors(np.asarray(y, dtype=float)[None, :])
+        return H[0], err[0]
 
     def value(self, theta):
         """J at theta (float64: |J(theta) - J(theta_0)| is O(1) - O(1), good to ~1e-16 absolute)."""

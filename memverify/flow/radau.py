@@ -37,7 +37,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from .integrator import StepRejected, linearise, rounding_reach, stage_gradient
+from .integrator import StepRejected, linearise, rounding_reach, stage_gradients
 from .stages import (NESTED_FAST_REACH, NEWTON_KAPPA, NEWTON_MAX_ITER, NEWTON_MAX_RATE, NEWTON_SWITCH, full_newton,
                      nested_newton, solve3)
 
@@ -218,9 +218,9 @@ class RadauIIA:
             if it >= NEWTON_MAX_ITER:
                 raise StepRejected(f"Newton did not converge in {NEWTON_MAX_ITER} iterations")
             it += 1
-            grads = [stage_gradient(self.problem, y + Z[i]) for i in range(3)]
+            G, Gerr = stage_gradients(self.problem, [y + Z[i] for i in range(3)])
             # residual of Z = h A F(y + Z)
-            Fs = [-gi[0] for gi in grads]
+            Fs = [-G[i] for i in range(3)]
             res = [h * sum(A[i][j] * Fs[j] for j in range(3)) - Z[i] for i in range(3)]
             if full:
                 dZ = full_newton(self.problem, self.A, y, Z, h, res, M, lam, Q)
@@ -268,12 +268,13 @@ class RadauIIA:
                 nested = True
                 break
             if all(tiny[j] or rate[j] / (1 - rate[j]) * size[j] <= NEWTON_KAPPA for j in range(n)):
-                errs = [gi[1] for gi in grads]
+                errs = [Gerr[i] for i in range(3)]
                 break
             prev = size
         if nested:
             zq = [Q.T.dot(z) for z in Z]
-            errs = [stage_gradient(self.problem, y + Z[i])[1] for i in range(3)]
+            Gerr = stage_gradients(self.problem, [y + Z[i] for i in range(3)])[1]
+            errs = [Gerr[i] for i in range(3)]
             full = True
         y_new = y + Z[2]
         # embedded error estimate, filtered by (I + h gamma0 H)^{-1} (stiff components damped)
@@ -294,7 +295,8 @@ class RadauIIA:
     def _residual_norm(self, y, Z, h):
         """||Z - h A F(y + Z)||_inf (inf when a stage fails)."""
         try:
-            Fs = [-stage_gradient(self.problem, y + Z[j])[0] for j in range(3)]
+            G = stage_gradients(self.problem, [y + Z[j] for j in range(3)])[0]
+            Fs = [-G[j] for j in range(3)]
         except StepRejected:
             return float("inf")
         return max(self.arith.norm_inf(h * sum(self.A[i][j] * Fs[j] for j in range(3)) - Z[i]) for i in range(3))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import mpmath
 import numpy as np
 
-from .integrator import StepRejected, stage_gradient
+from .integrator import StepRejected, stage_gradients, stage_hessians
 
 NEWTON_MAX_ITER = 10   # Newton iterations before the step is rejected
 NEWTON_KAPPA = 0.03    # stop when the stages' remaining error is below this (in the error norm)
@@ -43,10 +43,8 @@ def full_newton(problem, A, y, Z, h, res, M, lam, Q):
     and more after a plateau), which float64 cannot solve."""
     ar, n = problem.arith, len(y)
     Ds = []
-    for j in range(3):
-        Hq = Q.T.dot(problem.hessian(y + Z[j])).dot(Q)
-        if ar.kind == "float" and not np.all(np.isfinite(Hq)):
-            raise StepRejected("non-finite Hessian at a stage")
+    for Hj in stage_hessians(problem, [y + Z[j] for j in range(3)]):
+        Hq = Q.T.dot(Hj).dot(Q)
         for k in range(n):
             Hq[k, k] = Hq[k, k] - lam[k]
         Ds.append(Hq)
@@ -103,17 +101,12 @@ def nested_newton(problem, W, y, Z, h, lam, Q, scale, why):
 
     def residual_and_hessians(z, hessians):
         Y = [y + Q.dot(z[i]) for i in range(3)]
-        gq = [Q.T.dot(stage_gradient(problem, Yi)[0]) for Yi in Y]
+        G = stage_gradients(problem, Y)[0]
+        gq = [Q.T.dot(G[i]) for i in range(3)]
         E = [gq[i] + inv_h * sum(W[i][j] * z[j] for j in range(3)) for i in range(3)]
         if not hessians:
             return E, None
-        Hq = []
-        for Yi in Y:
-            Hi = Q.T.dot(problem.hessian(Yi)).dot(Q)
-            if ar.kind == "float" and not np.all(np.isfinite(Hi)):
-                raise StepRejected("non-finite Hessian at a stage")
-            Hq.append(Hi)
-        return E, Hq
+        return E, [Q.T.dot(Hi).dot(Q) for Hi in stage_hessians(problem, Y)]
 
     def jacobian(Hq, modes):
         # d E_(i,a) / d z_(j,b) = delta_ij Hq_i[a, b] + W_ij / h delta_ab, a, b in modes

@@ -74,3 +74,36 @@ def prove_residual_form(m):
             if r != 0:
                 bad.append((f"hess[{i},{j}]", r))
     return bad
+
+
+W_STAR = sp.Symbol("w_star", positive=True)
+
+
+@functools.lru_cache(maxsize=None)
+def exp_moment_difference(n):
+    """(M_n(s; w) - M_n(s; w_star)) / (w - w_star), M_n(s; w) = n!/(s + w)^(n+1) the
+    moment of e^{-w t} (targets.exp_term_moment), cancelled to minus a ratio of
+    polynomials with positive coefficients: float64 evaluates it at positive
+    arguments without cancellation, so a model term a e^{-w t} near a target term
+    a* e^{-w_star t} contributes a (w - w_star) D_n + (a - a*) M_n(s; w_star) to the
+    residual moment with no O(1) terms cancelling."""
+    n = _validate.integer(n, "n", minimum=0)
+    f = exp_term_moment(n)
+    return sp.factor(sp.cancel((f - f.xreplace({_w: W_STAR})) / (_w - W_STAR)))
+
+
+def prove_exp_moment_difference(n):
+    """Prove that exp_moment_difference(n) times (w - w_star) is M_n(s; w) - M_n(s; w_star)
+    and that minus it is a ratio of polynomials in s, w, w_star with positive
+    coefficients.  Returns the list of failures (empty: proved)."""
+    f = exp_term_moment(n)
+    D = exp_moment_difference(n)
+    bad = []
+    if sp.cancel(D * (_w - W_STAR) - (f - f.xreplace({_w: W_STAR}))) != 0:
+        bad.append("D_n (w - w_star) != M_n(w) - M_n(w_star)")
+    num, den = sp.fraction(sp.together(-D))
+    for name, poly in (("numerator", num), ("denominator", den)):
+        coeffs = sp.Poly(sp.expand(poly), s, _w, W_STAR).coeffs()
+        if not all(c > 0 for c in coeffs):
+            bad.append(f"the {name} of -D_{n} has a coefficient <= 0: {coeffs}")
+    return bad
