@@ -45,6 +45,22 @@ def test_residual_form_check_can_fail(monkeypatch):
     assert offsets.prove_residual_form(1) != []
 
 
+@pytest.mark.parametrize("m", [1, 3, 4])
+def test_residual_entries_give_every_entry(m):
+    """The float64 flow evaluates the gradient and Hessian at any width from the few
+    entries of two neurons (broadcast over all pairs): proved entry by entry."""
+    assert offsets.prove_residual_entries(m) == []
+
+
+def test_residual_entries_check_can_fail(monkeypatch):
+    """A generic (a_i, w_j) entry with a wrong sign is caught at every pair."""
+    right = offsets.residual_entries.__wrapped__()
+    wrong = dict(right, pair=((right["pair"][0][0], -right["pair"][0][1]), right["pair"][1]))
+    monkeypatch.setattr(offsets, "residual_entries", lambda: wrong)
+    bad = offsets.prove_residual_entries(3)
+    assert len(bad) == 6 and all(b.startswith("hess[") for b in bad)
+
+
 @pytest.mark.parametrize("n", [0, 1, 2, 3])
 def test_exp_moment_difference_proved(n):
     """The divided difference the float64 residual sums use is M_n(w) - M_n(w*) over

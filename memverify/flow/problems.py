@@ -21,8 +21,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from ..symbolic.offsets import W_STAR, exp_moment_difference, residual_form, residual_symbols
-from ..symbolic.loss import derive
+from ..symbolic.offsets import W_STAR, entry_symbols, exp_moment_difference, residual_entries
 from ..backends import compile_exprs, rounding_bound
 from ..targets import (ExpSum, MemoryBump, _mu as _mu_sym, _sigma as _sigma_sym, _w as _w_sym, exp_term_moment,
                        gaussian_moment, s as _s_sym)
@@ -107,43 +106,30 @@ class PlainProblem:
         return self.loss.value_error(list(theta[: self.m]), list(theta[self.m:]))
 
 
-def _array_function(args, exprs):
-    """The expressions as one numpy function of arrays of equal shape (S,):
-    returns an array (S, len(exprs)).  Constant entries (most of a Jacobian) are
-    filled once instead of evaluated."""
-    exprs = [sp.sympify(e) for e in exprs]
-    const = np.array([float(e) if not e.free_symbols else 0.0 for e in exprs])
-    var = [i for i, e in enumerate(exprs) if e.free_symbols]
-    fn = sp.lambdify(args, [exprs[i] for i in var], modules="numpy", cse=True) if var else None
-
-    def call(*xs):
-        out = np.tile(const, (len(xs[0]), 1))
-        if fn is not None:
-            out[:, var] = np.stack(fn(*xs), axis=-1)
-        return out
-    return call
-
-
 @functools.lru_cache(maxsize=None)
-def _residual_compiled(m):
-    """grad J, Hess J in terms of theta and R_n(w_k) (symbolic.offsets.residual_form),
-    and |d grad / d R|, through which the rounding error of the R_n reaches the
-    gradient, as array functions (_array_function) of theta and R, flattened."""
-    d = derive(m)
-    R = residual_symbols(m)
-    rs = [x for row in R for x in row]
-    grad, hess = residual_form(m)
-    args = list(d.a) + list(d.w) + rs
-    # plain numpy lambdify rather than compile_exprs: these rational expressions
-    # cannot overflow for w > 0, and compile_exprs' per-entry float conversion
-    # cost more than the evaluation itself (half the time of a step at m = 10)
-    jac = sp.Matrix(grad).jacobian(rs).applyfunc(sp.Abs)
-    fg = _array_function(args, list(grad) + list(jac))
-    # the Hessian, its rounding error and its Jacobian in R (affine: R enters linearly)
-    herr = [rounding_bound(x) for x in hess]
-    dH = [sp.Abs(sp.diff(x, rr)) for rr in rs for x in hess]
-    fh = _array_function(args, list(hess) + herr + dH)
-    return fg, fh
+def _entries_compiled():
+    """The gradient and Hessian entries of the residual form for a neuron i and a
+    neuron j (symbolic.offsets.residual_entries, proved to give every entry at every
+    width), each with a bound on its rounding error: backends.rounding_bound plus
+    sum_n |d entry / d R_n| E_n over the R_n of both neurons that it depends on (E_n
+    the R_n's error bounds).  Returns {"grad", "pair", "self"}: numpy functions of
+    the two neurons' (a, w, R0, R1, R2, E0, E1, E2), on arrays that broadcast, each
+    giving [value, error bound] per entry."""
+    ent = residual_entries()
+    sym_i, sym_j = entry_symbols()
+    err_i = sp.symbols("E0_i E1_i E2_i", nonnegative=True)
+    err_j = sp.symbols("E0_j E1_j E2_j", nonnegative=True)
+    args = list(sym_i) + list(err_i) + list(sym_j) + list(err_j)
+
+    def pieces(e):
+        prop = sum(sp.Abs(sp.diff(e, r)) * err for r, err in zip(sym_i[2:] + sym_j[2:], err_i + err_j))
+        return [e, rounding_bound(e) + prop]
+
+    out = {}
+    for key, exprs in (("grad", ent["grad"]), ("pair", [x for row in ent["pair"] for x in row]),
+                       ("self", [x for row in ent["self"] for x in row])):
+        out[key] = sp.lambdify(args, [pieces(e) for e in exprs], modules="numpy", cse=True)
+    return out
 
 
 @functools.lru_cache(maxsize=None)
@@ -218,7 +204,7 @@ class OffsetProblem:
         self._astar = np.array([float(a) for a in base.a])
         self._wstar = np.array([float(w) for w in base.w])
         self.bump = target if isinstance(target, MemoryBump) else None
-        self._fg, self._fh = _residual_compiled(self.m)
+        self._entries = _entries_compiled()
         self._moments = _exp_moments_exact()
         self._cache = (None, None)
         # how many residual columns (a state, a rate w_k) were summed in float64 / in rationals
@@ -391,20 +377,24 @@ class OffsetProblem:
             self._cache = (Y[0].copy(), (R, E))
         return R, E
 
-    def _args(self, Y):
+    def _neurons(self, Y):
+        """Per neuron at each state of Y: (a, w) arrays (S, m) and R_n and its error
+        bound E_n, as lists of three arrays (S, m)."""
         th = self.theta_ref + Y
         R, E = self._residuals(Y)
-        return [th[:, i] for i in range(2 * self.m)] + list(R.reshape(len(Y), -1).T), E.reshape(len(Y), -1)
+        m = self.m
+        return th[:, :m], th[:, m:], [R[:, n] for n in range(3)], [E[:, n] for n in range(3)]
 
     def gradients(self, Y):
         """grad J at each state of Y (shape (S, 2m)) and componentwise bounds on
         their rounding errors: two arrays (S, 2m)."""
         Y = np.asarray(Y, dtype=float).reshape(-1, 2 * self.m)
-        args, E = self._args(Y)
-        n = 2 * self.m
-        out = self._fg(*args)
-        g, J = out[:, :n], out[:, n:].reshape(len(Y), n, -1)
-        return g, np.einsum("sij,sj->si", J, E) + 4 * EPS * np.abs(g)
+        a, w, R, E = self._neurons(Y)
+        zero = [0.0] * 3
+        out = self._entries["grad"](a, w, *R, *E, a, w, *zero, *zero)
+        g = np.concatenate([np.broadcast_to(v, a.shape) for v, _ in out], axis=1)
+        err = np.concatenate([np.broadcast_to(e, a.shape) for _, e in out], axis=1)
+        return g, err + 4 * EPS * np.abs(g)
 
     def gradient(self, y):
         """(grad J, a componentwise bound on its rounding error)."""
@@ -421,12 +411,24 @@ class OffsetProblem:
     def hessians_and_errors(self, Y):
         """Hess J at each state of Y (shape (S, 2m)) and componentwise bounds on
         their rounding errors (arrays (S, 2m, 2m)): the evaluation's own rounding
-        (backends.rounding_bound) plus the R_n's errors through dH/dR."""
+        (backends.rounding_bound) plus the R_n's errors through dH/dR.  The four
+        blocks (a, a), (a, w), (w, a), (w, w) are evaluated for every pair of
+        neurons at once, their diagonals from the i = j entries."""
         Y = np.asarray(Y, dtype=float).reshape(-1, 2 * self.m)
-        args, E = self._args(Y)
-        n = 2 * self.m
-        out = self._fh(*args).reshape(len(Y), -1, n, n)
-        return out[:, 0], out[:, 1] + np.einsum("srij,sr->sij", out[:, 2:], E)
+        a, w, R, E = self._neurons(Y)
+        nS, m = a.shape
+        i_ = [x[:, :, None] for x in [a, w, *R, *E]]   # neuron i along rows
+        j_ = [x[:, None, :] for x in [a, w, *R, *E]]   # neuron j along columns
+        pair = self._entries["pair"](*i_, *j_)
+        zero = [0.0] * 3
+        own = self._entries["self"](a, w, *R, *E, a, w, *zero, *zero)
+        H, err = np.empty((nS, 2 * m, 2 * m)), np.empty((nS, 2 * m, 2 * m))
+        d = np.arange(m)
+        for b, (p, q) in enumerate([(0, 0), (0, 1), (1, 0), (1, 1)]):
+            for k, out in enumerate((H, err)):
+                out[:, p * m:(p + 1) * m, q * m:(q + 1) * m] = pair[b][k]
+                out[:, p * m + d, q * m + d] = own[b][k]
+        return H, err
 
     def hessian_and_error(self, y):
         """(Hess J, a componentwise bound on its rounding error) at one state."""

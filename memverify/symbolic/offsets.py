@@ -107,3 +107,53 @@ def prove_exp_moment_difference(n):
         if not all(c > 0 for c in coeffs):
             bad.append(f"the {name} of -D_{n} has a coefficient <= 0: {coeffs}")
     return bad
+
+
+@functools.lru_cache(maxsize=None)
+def residual_entries():
+    """The entries of the residual form as functions of the data of two neurons,
+    i (the symbols of neuron 1: a_1, w_1, R0_1, R1_1, R2_1) and j (those of neuron 2),
+    read off residual_form(2): {"grad": (dJ/da_i, dJ/dw_i), "pair": the block
+    [[d2J/da_i da_j, d2J/da_i dw_j], [d2J/dw_i da_j, d2J/dw_i dw_j]] for i != j,
+    "self": the same block for i = j}.  An entry depends on no other neuron, so
+    these few expressions evaluated on arrays give the whole gradient and Hessian
+    at any width; prove_residual_entries(m) proves it for width m."""
+    grad, hess = residual_form(2)
+    return {"grad": (grad[0], grad[2]),
+            "pair": ((hess[0, 1], hess[0, 3]), (hess[2, 1], hess[2, 3])),
+            "self": ((hess[0, 0], hess[0, 2]), (hess[2, 0], hess[2, 2]))}
+
+
+def entry_symbols():
+    """((a, w, R0, R1, R2) of neuron i, the same of neuron j): the arguments of residual_entries()."""
+    d = derive(2)
+    R = residual_symbols(2)
+    return tuple((d.a[k], d.w[k], R[0][k], R[1][k], R[2][k]) for k in range(2))
+
+
+def prove_residual_entries(m):
+    """Prove that every entry of residual_form(m) is the entry of residual_entries()
+    for its pair of neurons (i's symbols put for neuron 1's, j's for neuron 2's).
+    Returns the list of entries that differ (empty: proved)."""
+    d = derive(m)
+    R = residual_symbols(m)
+    grad, hess = residual_form(m)
+    gen = residual_entries()
+    sym_i, sym_j = entry_symbols()
+    mine = [(d.a[k], d.w[k], R[0][k], R[1][k], R[2][k]) for k in range(m)]
+    bad = []
+
+    def put(e, i, j):
+        return e.xreplace({**dict(zip(sym_i, mine[i])), **dict(zip(sym_j, mine[j]))})
+
+    for i in range(m):
+        for p in range(2):
+            if sp.cancel(grad[p * m + i] - put(gen["grad"][p], i, i)) != 0:
+                bad.append(f"grad[{p * m + i}]")
+        for j in range(m):
+            block = gen["self"] if i == j else gen["pair"]
+            for p in range(2):
+                for q in range(2):
+                    if sp.cancel(hess[p * m + i, q * m + j] - put(block[p][q], i, j)) != 0:
+                        bad.append(f"hess[{p * m + i},{q * m + j}]")
+    return bad
