@@ -428,6 +428,11 @@ class OffsetProblem:
             for k, out in enumerate((H, err)):
                 out[:, p * m:(p + 1) * m, q * m:(q + 1) * m] = pair[b][k]
                 out[:, p * m + d, q * m + d] = own[b][k]
+        # the lower triangle from the upper: evaluated separately, the two differ in
+        # the last bits, and the eigensolver needs a symmetric matrix
+        lo = np.tril_indices(2 * m, -1)
+        for out in (H, err):
+            out[:, lo[0], lo[1]] = out[:, lo[1], lo[0]]
         return H, err
 
     def hessian_and_error(self, y):
