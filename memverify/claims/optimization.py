@@ -408,20 +408,19 @@ def _figure_data(which, inv_omegas, m, extra_w, delta):
 
 
 def figure_data(which, inv_omegas=None, m=None, extra_w=None, delta=0.05, rtol=1e-6, executor=None, progress=None,
-                integrator="exprb43"):
+                integrator="radau"):
     """Data of Figure 2 (m = 2: loss along the flow for several omega) or 3
     (m = 10: tau_loss and tau_param against 1/omega): a dict of plain lists.
 
-    The flows run at `rtol` (default 1e-6: at m = 10 the hitting times move by
-    1.8e-4 relative at 1/omega = 30 and 1.8e-3 at 40 against rtol = 1e-9, the
-    fitted slopes by 3e-5, for 7 times fewer steps; `python
-    benchmarks/figure3_sweep.py --reference 1e-9`),
-    on `executor` (a concurrent.futures.Executor, or None: one after the other
-    in this process); progress(done, total) is called as runs finish.
-    integrator: 'exprb43' by default here: at m = 10 a Radau IIA step costs about
-    three times an exprb43 step (its Newton iterations evaluate the gradient ten
-    times and more), so the sweep at rtol 1e-6 takes 49 s with 'radau' against 29 s
-    (benchmarks/figure3_sweep.py); at rtol 1e-9 'radau' is the faster (56 s, 219 s)."""
+    The flows run at `rtol` (default 1e-6: at m = 10 the hitting times move by at
+    most 5e-7 relative against rtol = 1e-9 (at 1/omega = 40, tau_param), the fitted
+    slopes by 8e-9, for about half the time: 17.7 s against 29.7 s for the eight
+    flows of Figure 3 on two processes; `python benchmarks/figure3_sweep.py
+    --reference 1e-9`), on `executor` (a concurrent.futures.Executor, or None: one
+    after the other in this process); progress(done, total) is called as runs finish.
+    integrator: 'radau' (Radau IIA) by default; 'exprb43' takes 26.5 s for Figure 3
+    at rtol 1e-6 (2625 steps at 1/omega = 40 against 209) and its hitting times
+    move by up to 1.8e-3 against rtol 1e-9."""
     if which == "2":
         inv_omegas = inv_omegas or (5, 10, 15, 20)
         m, extra_w = m or 2, extra_w or (0.8,)
@@ -433,7 +432,7 @@ def figure_data(which, inv_omegas=None, m=None, extra_w=None, delta=0.05, rtol=1
         raise ValueError(f"figure must be '2' or '3', got {which!r}")
     extra_w = tuple(float(x) for x in extra_w)
     a0, w0 = manifold_point([1.0], [1.0], m, list(extra_w))
-    # m = 10 needs ~2600 steps at 1/omega = 40 and rtol 1e-6 (the plateau there is not linear)
+    # exprb43 needs ~2600 steps at m = 10, 1/omega = 40 and rtol 1e-6 (the plateau there is not linear)
     specs = [flow_spec(1.0 / inv, a0, w0, delta, rtol=rtol, max_steps=200000, trajectory=(which == "2"),
                        integrator=integrator) for inv in inv_omegas]
     if executor is None:
