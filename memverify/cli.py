@@ -269,13 +269,16 @@ def build_parser():
     d = sub.add_parser("derive", help="print the derived loss, gradient or Hessian")
     d.add_argument("what", choices=("loss", "gradient", "hessian"))
     d.add_argument("--m", type=int, required=True, help="width of the model (>= 1)")
-    d.add_argument("--target", help="expsum:K, bump or powerlaw (default: a general target "
-                                    "through its Laplace moments M_n)")
+    d.add_argument("--target", help="expsum[:K], bump[:OMEGA] or powerlaw[:ALPHA], the grammar of "
+                                    "`landscape --target`; parameters left out stay symbolic (K = 2 "
+                                    "by default; no --target: a general target through its Laplace "
+                                    "moments M_n)")
     d.add_argument("--latex", action="store_true")
     d.add_argument("--pretty", action="store_true", help="2-D ASCII layout")
     d.set_defaults(func=_derive)
     lc = sub.add_parser("landscape", help="coincided critical affine spaces of J_m for a target (Thm D.1)")
-    lc.add_argument("--target", required=True, help="expsum:K, bump[:OMEGA], powerlaw[:ALPHA] or airy[:S0,T0]")
+    lc.add_argument("--target", required=True, help="expsum[:K] (default K = 2), bump[:OMEGA], powerlaw[:ALPHA] "
+                                                    "or airy[:S0,T0]")
     lc.add_argument("--m", type=int, required=True, help="width of the model (1..8)")
     lc.add_argument("--dps", type=int, default=40, help="digits for the minimisers and spectra (default 40)")
     lc.add_argument("--limit", type=int, default=3, help="spaces listed (with a Hessian spectrum) per d")

@@ -333,11 +333,14 @@ def test_valid_input_no_nan_airy(m, a, w):
 GOOD_ARGS = [["derive", "loss", "--m", "1"], ["derive", "gradient", "--m", "2"],
              ["derive", "hessian", "--m", "1", "--target", "expsum:2"],
              ["derive", "loss", "--m", "1", "--target", "bump", "--latex"],
-             ["derive", "gradient", "--m", "1", "--target", "powerlaw", "--pretty"]]
+             ["derive", "gradient", "--m", "1", "--target", "powerlaw", "--pretty"],
+             ["derive", "loss", "--m", "1", "--target", "bump:0.1"]]
 BAD_ARGS = [["derive", "loss", "--m", "0"], ["derive", "loss", "--m", "-1"], ["derive", "loss", "--m", "x"],
             ["derive", "loss", "--m", "1.5"], ["derive", "loss"],
             ["derive", "loss", "--m", "1", "--target", "foo"],
-            ["derive", "loss", "--m", "1", "--target", "bump:0.1"],
+            ["derive", "loss", "--m", "1", "--target", "bump:-1"],
+            ["derive", "loss", "--m", "1", "--target", "airy"],
+            ["derive", "loss", "--m", "1", "--target", "expsum:1,2"],
             ["derive", "loss", "--m", "1", "--target", "expsum:0"],
             ["derive", "loss", "--m", "1", "--target", "expsum:x"],
             ["derive", "nonsense", "--m", "1"]]

@@ -523,3 +523,45 @@ def test_compile_exprs_arrays_only_for_float():
     assert list(out[0]) == [1.0, 4.0]
     with pytest.raises(ValueError, match="arrays"):
         compile_exprs([x], x**2, "mp", arrays=True)
+
+
+@pytest.mark.parametrize("spec", ["expsum", "expsum:3", "bump", "bump:0.5", "powerlaw", "powerlaw:2.5"])
+def test_one_spec_grammar_for_derive_and_the_numeric_targets(spec):
+    """`derive --target SPEC` and `landscape --target SPEC` mean the same target: the
+    symbolic family of symbolic.targets.specialise, with its remaining parameters set
+    to the numeric target's, gives the numeric loss (issue 13: 'expsum' was K = 1 in
+    derive and K = 2 in landscape)."""
+    from memverify import Loss
+    from memverify.symbolic import derive
+    from memverify.symbolic.targets import specialise
+
+    target = T.parse_target(spec)
+    d = derive(1)
+    J = specialise(d.J, spec)
+    vals = {d.a[0]: sp.Rational(3, 10), d.w[0]: sp.Rational(7, 10)}
+    base = target.base if isinstance(target, MemoryBump) else target
+    if isinstance(base, ExpSum):
+        for k, (a, w) in enumerate(zip(base.a, base.w)):
+            vals[sp.Symbol(f"a^*_{k + 1}", real=True)] = a
+            vals[sp.Symbol(f"w^*_{k + 1}", positive=True)] = w
+    if isinstance(target, MemoryBump):
+        vals.update({sp.Symbol("c_0", real=True): target.c0, T._sigma: target.sigma, T._mu: 1 / target.omega})
+    if isinstance(target, PowerLaw):
+        vals[T._alpha] = target.alpha
+    by_symbols = {x.name: v for x, v in vals.items()}
+    got = J.subs({x: by_symbols[x.name] for x in J.free_symbols if x.name in by_symbols})
+    assert not got.free_symbols, got.free_symbols
+    ref = Loss(target, 1).value([0.3], [0.7], dps=30)
+    from memverify.backends import compile_exprs
+    with mp.workdps(30):
+        val = compile_exprs([], got, "mp")()
+    assert abs(float(val) - float(ref)) < 1e-12 * max(1.0, abs(float(ref)))
+
+
+def test_spec_grammar_rejects_what_it_does_not_know():
+    for spec, word in (("expsum:0", "K must be"), ("expsum:x", "integer"), ("bump:1,2", "takes"),
+                       ("foo", "unknown"), ("powerlaw:nan", "finite")):
+        with pytest.raises(ValueError, match=word):
+            T.parse_spec(spec)
+    with pytest.raises(TypeError):
+        T.parse_spec(3)
