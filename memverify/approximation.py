@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import math
+import dataclasses
 from dataclasses import dataclass, field
 
 import mpmath
@@ -67,7 +68,9 @@ class ExpSumApprox:
     a, w: tuples (float or mpf); norm: 'L1', 'L2' or 'Linf'; error: the error
     in that norm on `interval` ((0, T) or None for [0, inf)); method: how it
     was built; status: 0 converged / built, 1 not converged (see message);
-    info: plain data (parameters, iterations, alternation points, ...)."""
+    info: plain data (parameters, iterations, alternation points, ...);
+    relative_error: the error divided by the target's norm, where the
+    construction aims at a relative error (sinc_width, best_width), else None."""
 
     a: tuple
     w: tuple
@@ -78,6 +81,7 @@ class ExpSumApprox:
     status: int = 0
     message: str = ""
     info: dict = field(default_factory=dict)
+    relative_error: object = None
 
     @property
     def m(self):
@@ -100,7 +104,8 @@ class ExpSumApprox:
                 "norm": self.norm, "error": float(self.error), "w_min": float(self.w_min),
                 "interval": None if self.interval is None else [float(x) for x in self.interval],
                 "method": self.method, "status": self.status, "message": self.message,
-                "info": self.info}
+                "info": self.info,
+                "relative_error": None if self.relative_error is None else float(self.relative_error)}
 
 
 # ---------------------------------------------------------------------------
@@ -693,7 +698,8 @@ def sinc_expsum(alpha, h, k_lo, k_hi, dps=None, shift=0.0):
 def sinc_width(omega, eps, hs=None):
     """The narrowest sinc sum (over step sizes hs and end points) whose relative
     L1 error for rho = (1+t)^-(1+omega) is <= eps (float64 errors).  Returns an
-    ExpSumApprox with error = relative L1 error and info {h, k_lo, k_hi}."""
+    ExpSumApprox with error = its L1 error, relative_error = that over
+    ||rho||_1 = 1/omega, and info {h, k_lo, k_hi}."""
     omega = float(_validate.positive(omega, "omega"))
     eps = float(_validate.positive(eps, "eps"))
     target = PowerLaw(1 + omega)
@@ -729,9 +735,9 @@ def sinc_width(omega, eps, hs=None):
         raise RuntimeError(f"no sinc sum reached eps={eps} for omega={omega} with h in {hs}")
     m, h, k_lo, k_hi = best
     a, w = sinc_expsum(1 + omega, h, k_lo, k_hi)
-    err = expsum_error(target, a, w) / mass
+    err = expsum_error(target, a, w)
     return ExpSumApprox(a, w, "L1", err, None, "sinc quadrature in log s (trapezoidal rule)",
-                        info={"h": h, "k_lo": k_lo, "k_hi": k_hi, "relative": True})
+                        info={"h": h, "k_lo": k_lo, "k_hi": k_hi}, relative_error=err / mass)
 
 
 def appendix_b_width(omega, eps, m_max=4096):
@@ -1099,7 +1105,8 @@ def best_width(omega, eps, m_hi, maxiter=300):
     """The narrowest m <= m_hi for which the best L1 sum found (BFGS from the best
     m-term sinc sum) reaches relative L1 error <= eps for rho = (1+t)^-(1+omega);
     bisection in m (assumes the error found decreases with m).  Returns the
-    ExpSumApprox (relative error) and the list of (m, relative error) tried."""
+    ExpSumApprox (its L1 error in `error`, the relative one, times omega, in
+    `relative_error`) and the list of (m, relative error) tried."""
     omega = float(_validate.positive(omega, "omega"))
     eps = float(_validate.positive(eps, "eps"))
     m_hi = _validate.integer(m_hi, "m_hi", minimum=1)
@@ -1122,10 +1129,7 @@ def best_width(omega, eps, m_hi, maxiter=300):
             hi = mid
         else:
             lo = mid
-    r = found[hi]
-    r.error = float(r.error) * omega
-    r.info["relative"] = True
-    return r, tried
+    return dataclasses.replace(found[hi], relative_error=float(found[hi].error) * omega), tried
 
 
 def curse_of_memory_row(omega, eps, routes=("appendix_b", "sinc", "best"), m_max=4096):
@@ -1155,7 +1159,7 @@ def curse_of_memory_row(omega, eps, routes=("appendix_b", "sinc", "best"), m_max
                                           f"{int(0.77 * out['m'])} digits: evaluate with {digits} digits"}
         elif route == "sinc" or (route == "best" and sinc is None):
             sinc = sinc_width(omega, eps)
-            out = {"m": sinc.m, "relative_error": float(sinc.error), "w_min": float(sinc.w_min),
+            out = {"m": sinc.m, "relative_error": float(sinc.relative_error), "w_min": float(sinc.w_min),
                    "sum": sinc.as_dict()}
             if route == "sinc":
                 row["sinc"] = {**out, "seconds": time.perf_counter() - t0}
@@ -1164,7 +1168,7 @@ def curse_of_memory_row(omega, eps, routes=("appendix_b", "sinc", "best"), m_max
             t0 = time.perf_counter()
             r, tried = best_width(omega, eps, sinc.m)
             out = {"m": None if r is None else r.m, "tried": tried,
-                   "relative_error": None if r is None else float(r.error),
+                   "relative_error": None if r is None else float(r.relative_error),
                    "w_min": None if r is None else float(r.w_min),
                    "sum": None if r is None else r.as_dict()}
         out["seconds"] = time.perf_counter() - t0

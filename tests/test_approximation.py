@@ -142,7 +142,10 @@ def test_sinc_sum_converges_and_width():
     e2 = expsum_error(target, *sinc_expsum(1.5, 0.6, -60, 6))
     assert e2 < e1 / 10
     r = sinc_width(0.5, 1e-2)
-    assert r.error <= 1e-2 and r.m == len(r.a)
+    assert r.relative_error <= 1e-2 and r.m == len(r.a)
+    # error is in the result's own norm (L1), the relative error in its own field (||rho||_1 = 2)
+    assert r.norm == "L1" and r.error == pytest.approx(2 * r.relative_error, rel=1e-12)
+    assert r.error == pytest.approx(expsum_error(target, r.a, r.w), rel=1e-12)
 
 
 def test_best_l2_is_stationary_for_the_loss():

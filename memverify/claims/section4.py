@@ -354,7 +354,7 @@ def verify_eq_16(grid=((1.0, 1e-2), (1.0, 1e-3), (0.5, 1e-2)), m_max=1024, expon
     obs = []
     for omega, eps in observe:
         s = sinc_width(omega, eps)
-        o = {"omega": omega, "eps": eps, "sinc_m": s.m, "sinc_relative_error": float(s.error),
+        o = {"omega": omega, "eps": eps, "sinc_m": s.m, "sinc_relative_error": float(s.relative_error),
              "sinc_w_min": float(s.w_min)}
         if (omega, eps) in tuple(certify_cells):
             # arb: Taylor bounds on geometric cells up to t_end, closed-form tail beyond
@@ -365,7 +365,7 @@ def verify_eq_16(grid=((1.0, 1e-2), (1.0, 1e-3), (0.5, 1e-2)), m_max=1024, expon
         if (omega, eps) in tuple(best_cells):
             b, tried = best_width(omega, eps, s.m)
             if b is not None:
-                o.update({"best_m": b.m, "best_relative_error": float(b.error), "best_w_min": float(b.w_min)})
+                o.update({"best_m": b.m, "best_relative_error": float(b.relative_error), "best_w_min": float(b.w_min)})
         obs.append(o)
     ev = {"exponent": exponent, "C_fitted": C, "rows": rows, "undecided": undecided, "m_max": m_max,
           "observations": obs, "note": _EQ16_NOTE,
