@@ -278,10 +278,6 @@ class _MpPrinter(MpmathPrinter):
     _print_ExpErfc = _print_ExpUpperGamma = _print_Function
 
 
-class _FloatPrinter(PythonCodePrinter):
-    pass
-
-
 def abs_bound(expr):
     """The expression with every sum's terms taken by absolute value (products and
     positive integer powers of those): >= |expr|, and the scale of its float64
@@ -340,12 +336,3 @@ def _python_floats(out):
         return type(out)(_python_floats(x) for x in out)
     return float(out) if isinstance(out, (np.floating, np.ndarray)) and np.ndim(out) == 0 else out
 
-
-@functools.lru_cache(maxsize=None)
-def _compiled_scalar(expr_srepr, args_srepr, kind):
-    return compile_exprs(sp.sympify(args_srepr), sp.sympify(expr_srepr), kind)
-
-
-def compile_cached(args, expr, kind):
-    """`compile_exprs` with a cache keyed by the expression itself."""
-    return _compiled_scalar(sp.srepr(expr), sp.srepr(tuple(args)), kind)

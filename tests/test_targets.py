@@ -565,3 +565,16 @@ def test_spec_grammar_rejects_what_it_does_not_know():
             T.parse_spec(spec)
     with pytest.raises(TypeError):
         T.parse_spec(3)
+
+
+def test_laplace_is_the_zeroth_moment_and_a_sum_is_a_target():
+    """Target.laplace(s) = M_0(s); ExpSumApprox.as_target gives the same function."""
+    from memverify.approximation import sinc_width
+
+    target = PowerLaw(1.5)
+    assert target.laplace(2.0) == target.moment(0, 2.0)
+    r = sinc_width(0.5, 1e-2)
+    e = r.as_target()
+    assert isinstance(e, ExpSum)
+    t = 0.7
+    assert e.rho(t) == pytest.approx(sum(float(a) * math.exp(-float(w) * t) for a, w in zip(r.a, r.w)), rel=1e-12)

@@ -22,7 +22,7 @@ import numpy as np
 import sympy as sp
 
 from ..symbolic.offsets import W_STAR, entry_symbols, exp_moment_difference, residual_entries
-from ..backends import compile_exprs, rounding_bound
+from ..backends import Precision, compile_exprs, rounding_bound
 from ..targets import (ExpSum, MemoryBump, _mu as _mu_sym, _sigma as _sigma_sym, _w as _w_sym, exp_term_moment,
                        gaussian_moment, s as _s_sym)
 from ._arith import Arith
@@ -450,13 +450,9 @@ class OffsetProblem:
 
 
 @functools.lru_cache(maxsize=None)
-def _mp_prec_cached():
-    from ..backends import Precision
-    return Precision(dps=20)
-
-
 def _mp_prec():
-    return _mp_prec_cached()
+    """The mpmath precision of the guard-digit template moments (20 digits)."""
+    return Precision(dps=20)
 
 
 def auto_dps(loss, theta0, guard=25):
@@ -469,7 +465,6 @@ def auto_dps(loss, theta0, guard=25):
         return guard + 10
     wmax = max(float(x) for x in theta0[m:])
     with mpmath.workdps(20):
-        from ..backends import Precision
-        val = target._template_moment(0, mpmath.mpf(wmax), Precision(dps=20))
+        val = target._template_moment(0, mpmath.mpf(wmax), _mp_prec())
         mag = -float(mpmath.log10(abs(val))) if val != 0 else 0.0
     return guard + max(0, math.ceil(mag))
