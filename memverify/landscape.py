@@ -448,7 +448,7 @@ def global_minimiser(target, d, dps=30, extra_starts=6, seed=0):
 
 @functools.lru_cache(maxsize=64)
 def _global_minimiser(target, d, dps, extra, seed):
-    # cached per target object: J_d's minimiser is the start of J_{d+1}'s continuation
+    # cached by the target's value (targets are values): J_d's minimiser starts J_{d+1}'s continuation
     return _compute_minimiser(target, d, dps, extra, seed)
 
 

@@ -123,7 +123,31 @@ def _compiled(name, n, kind):
 
 class Target:
     """Base class: public methods validate and set the precision, then call
-    the private ``_rho``, ``_moment`` and ``_norm2`` with converted numbers."""
+    the private ``_rho``, ``_moment`` and ``_norm2`` with converted numbers.
+
+    A target is a value: immutable once built, equal to (and hashing like) every
+    target of its class with the same parameters (`_fields`), so caches keyed by
+    targets are keyed by value."""
+
+    _fields = ()
+
+    def _freeze(self):
+        object.__setattr__(self, "_frozen", True)
+
+    def __setattr__(self, name, value):
+        if getattr(self, "_frozen", False):
+            raise AttributeError(f"{type(self).__name__} is immutable: build a new target instead of "
+                                 f"setting {name!r}")
+        object.__setattr__(self, name, value)
+
+    def _key(self):
+        return (type(self).__name__,) + tuple(getattr(self, f) for f in self._fields)
+
+    def __eq__(self, other):
+        return isinstance(other, Target) and self._key() == other._key()
+
+    def __hash__(self):
+        return hash(self._key())
 
     def rho(self, t, dps=None, arb=False):
         """rho(t) at time t >= 0."""
@@ -162,9 +186,12 @@ class Target:
 class ExpSum(Target):
     """rho(t) = sum_j a_j exp(-w_j t), rates w_j > 0 distinct."""
 
+    _fields = ("a", "w")
+
     def __init__(self, a, w):
         self.w = _validate.vector(w, "w", positive_entries=True, distinct=True)
         self.a = _validate.vector(a, "a", length=len(self.w))
+        self._freeze()
 
     def spec(self):
         return f"ExpSum(a={list(self.a)}, w={list(self.w)})"
@@ -193,6 +220,8 @@ class MemoryBump(Target):
     `base` is an ExpSum (the short-memory part rho_bar); the Gaussian is the
     memory template rho_{0,omega}(t) = rho_0(t - 1/omega)."""
 
+    _fields = ("base", "omega", "c0", "sigma")
+
     def __init__(self, base, omega, c0=1.0, sigma=1.0):
         if not isinstance(base, ExpSum):
             raise TypeError(f"base must be an ExpSum, got {type(base).__name__}")
@@ -202,6 +231,7 @@ class MemoryBump(Target):
         if self.c0 == 0:
             raise ValueError("c0 must be non-zero (the paper requires c0 != 0)")
         self.sigma = _validate.positive(sigma, "sigma")
+        self._freeze()
 
     def spec(self):
         return f"MemoryBump(base={self.base.spec()}, omega={self.omega}, c0={self.c0}, sigma={self.sigma})"
@@ -314,10 +344,13 @@ class MemoryBump(Target):
 class PowerLaw(Target):
     """rho(t) = (1 + t)^(-alpha), alpha > 1/2 (square integrable)."""
 
+    _fields = ("alpha",)
+
     def __init__(self, alpha):
         self.alpha = _validate.real(alpha, "alpha")
         if not self.alpha > 0.5:
             raise ValueError(f"alpha must be > 1/2 (square integrable), got {alpha!r}")
+        self._freeze()
 
     def spec(self):
         return f"PowerLaw(alpha={self.alpha})"
@@ -359,9 +392,12 @@ class PowerLaw(Target):
 class Airy(Target):
     """rho(t) = Ai(s0 (t - t0)) (Figure 1); moments by quadrature."""
 
+    _fields = ("s0", "t0")
+
     def __init__(self, s0, t0):
         self.s0 = _validate.positive(s0, "s0")
         self.t0 = _validate.real(t0, "t0")
+        self._freeze()
 
     def spec(self):
         return f"Airy(s0={self.s0}, t0={self.t0})"

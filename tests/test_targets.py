@@ -578,3 +578,30 @@ def test_laplace_is_the_zeroth_moment_and_a_sum_is_a_target():
     assert isinstance(e, ExpSum)
     t = 0.7
     assert e.rho(t) == pytest.approx(sum(float(a) * math.exp(-float(w) * t) for a, w in zip(r.a, r.w)), rel=1e-12)
+
+
+def test_targets_are_values():
+    """Equal parameters: equal targets with equal hashes (caches keyed by targets are
+    keyed by value); different parameters or classes: not equal; no attribute can be
+    set after construction."""
+    import mpmath as mpm
+
+    a = MemoryBump(ExpSum([1.0], [1.0]), omega=0.1)
+    assert a == MemoryBump(ExpSum([1], [1]), omega=0.1) and hash(a) == hash(MemoryBump(ExpSum([1], [1]), omega=0.1))
+    assert a != MemoryBump(ExpSum([1.0], [1.0]), omega=0.2)
+    assert a != MemoryBump(ExpSum([1.0], [1.0]), omega=0.1, sigma=2.0)
+    assert ExpSum([mpm.mpf(1)], [2.0]) == ExpSum([1.0], [2.0])
+    assert PowerLaw(1.5) == PowerLaw(1.5) and PowerLaw(1.5) != PowerLaw(2.0) and PowerLaw(2.0) != Airy(2.0, 0.0)
+    assert len({PowerLaw(1.5), PowerLaw(1.5), Airy(1.0, 5.0), Airy(1.0, 5.0)}) == 2
+    for target, name in ((a, "omega"), (a.base, "a"), (PowerLaw(1.5), "alpha"), (Airy(1.0, 5.0), "s0")):
+        with pytest.raises(AttributeError, match="immutable"):
+            setattr(target, name, 3.0)
+
+
+def test_global_minimiser_cache_is_keyed_by_value():
+    from memverify.landscape import _global_minimiser, global_minimiser
+
+    _global_minimiser.cache_clear()
+    first = global_minimiser(ExpSum([1.0, 0.5], [1.0, 3.0]), 1, dps=20)
+    again = global_minimiser(ExpSum([1.0, 0.5], [1.0, 3.0]), 1, dps=20)  # an equal, new object
+    assert again is first and _global_minimiser.cache_info().hits >= 1
