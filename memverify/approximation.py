@@ -40,25 +40,10 @@ import sympy as sp
 
 from . import _validate
 from .backends import compile_exprs
-from .targets import Airy, ExpSum, PowerLaw, Target
+from .targets import ExpSum, PowerLaw, Target, powerlaw_kernel, powerlaw_primitive  # noqa: F401  (re-exported)
 
 NORMS = ("L1", "L2", "Linf")
 
-_t, _T, _alpha = sp.symbols("t T alpha", positive=True)
-
-
-@functools.lru_cache(maxsize=None)
-def powerlaw_primitive():
-    """int_0^T (1+t)^(-alpha) dt as sympy derives it (alpha != 1), and its alpha = 1 form."""
-    general = sp.simplify(sp.integrate((1 + _t) ** (-_alpha), (_t, 0, _T), conds="none"))
-    one = sp.integrate((1 + _t) ** (-1), (_t, 0, _T))
-    return general, one
-
-
-@functools.lru_cache(maxsize=None)
-def _compiled_primitive(kind, alpha_is_one):
-    general, one = powerlaw_primitive()
-    return compile_exprs([_T, _alpha], one if alpha_is_one else general, kind)
 
 
 @dataclass
@@ -167,81 +152,8 @@ def _check_norm(norm):
     return norm
 
 
-def _rho_values(target, ts, N):
-    """rho at the points ts (array), in N's kind."""
-    if N.kind == "float" and isinstance(target, PowerLaw):
-        return (1.0 + ts) ** (-float(target.alpha))
-    if N.kind == "float" and isinstance(target, Airy):
-        # scipy's Ai, vectorised (mpmath's is ~1000x slower); Airy's kernel Ai(s0 (t - t0))
-        return scipy.special.airy(float(target.s0) * (np.asarray(ts, dtype=float) - float(target.t0)))[0]
-    if N.kind == "float":
-        return np.array([target._rho(float(t), _prec(N)) for t in ts], dtype=float)
-    return np.array([target._rho(t, _prec(N)) for t in ts], dtype=object)
-
-
-def _prec(N):
-    from .backends import Precision
-    return Precision(N.dps)
-
-
-def _primitive_values(target, ts, N):
-    """P(t) = int_0^t rho at sorted points ts (closed form for PowerLaw and ExpSum;
-    cumulative quadrature otherwise)."""
-    if isinstance(target, PowerLaw):
-        one = target.alpha == 1
-        f = _compiled_primitive(N.kind, one)
-        if N.kind == "float":
-            return np.asarray(f(np.asarray(ts, dtype=float), float(target.alpha)), dtype=float)
-        al = N.num(target.alpha)
-        return np.array([f(t, al) for t in ts], dtype=object)
-    if isinstance(target, ExpSum):
-        a, w = N.arr(target.a), N.arr(target.w)
-        return np.array([np.sum(-a * N.expm1(-w * t) / w) for t in ts], dtype=N_dtype(N))
-    if N.kind == "float":
-        # cumulative adaptive quadrature of the float64 kernel (scipy), piece by piece
-        f = lambda x: float(_rho_values(target, np.array([x]), N)[0])
-        out, acc, prev = [], 0.0, 0.0
-        for t in ts:
-            t = float(t)
-            if t > prev:
-                acc += scipy.integrate.quad(f, prev, t, epsabs=1e-15, epsrel=1e-13, limit=200)[0]
-            prev = t
-            out.append(acc)
-        return np.array(out, dtype=float)
-    out, acc, prev = [], N.num(0), N.num(0)
-    dps = 20 if N.kind == "float" else N.dps + 5
-    with mpmath.workdps(dps):
-        prec = _prec(N) if N.kind == "mp" else None
-        f = (lambda x: target._rho(x, prec)) if prec else (lambda x: mpmath.mpf(target._rho(float(x), _prec(N))))
-        for t in ts:
-            if t > prev:
-                acc = acc + mpmath.quad(f, [mpmath.mpf(prev), mpmath.mpf(t)])
-            prev = t
-            out.append(N.num(acc))
-    return np.array(out, dtype=N_dtype(N))
-
-
 def N_dtype(N):
     return float if N.kind == "float" else object
-
-
-def _mass(target, N):
-    """int_0^inf rho."""
-    if isinstance(target, PowerLaw):
-        if not target.alpha > 1:
-            raise ValueError("the L1 norm on [0, inf) needs alpha > 1 (PowerLaw(1) is not integrable)")
-        return N.num(1) / (N.num(target.alpha) - 1)
-    if isinstance(target, ExpSum):
-        return np.sum(N.arr(target.a) / N.arr(target.w))
-    if N.kind == "float":
-        f = lambda x: float(_rho_values(target, np.array([x]), N)[0])
-        return sum(scipy.integrate.quad(f, lo, hi, epsabs=1e-15, epsrel=1e-13, limit=200)[0]
-                   for lo, hi in ((0, 1), (1, 10), (10, 100), (100, np.inf)))
-    dps = 20 if N.kind == "float" else N.dps + 5
-    with mpmath.workdps(dps):
-        prec = _prec(N) if N.kind == "mp" else None
-        f = (lambda x: target._rho(x, prec)) if prec else (lambda x: mpmath.mpf(target._rho(float(x), _prec(N))))
-        return N.num(mpmath.quad(f, [0, 1, 10, 100, mpmath.inf]))
 
 
 def _grid(w, t_end, N, ratio=None):
@@ -274,7 +186,7 @@ def _sum_primitive(a, w, ts, N):
 def _roots(target, a, w, ts, N):
     """Sign changes of e = rho - phi on the grid ts, refined by bracketing."""
     T = np.array(ts, dtype=N_dtype(N))
-    e = _rho_values(target, T, N) - _sum_values(a, w, T, N)
+    e = target.values(T, dps=N.dps) - _sum_values(a, w, T, N)
     s = N.sign(e)
     idx = [i for i in range(len(T) - 1) if s[i] * s[i + 1] < 0]
     if not idx:
@@ -293,7 +205,7 @@ def _roots(target, a, w, ts, N):
         bad = ~((mid > lo) & (mid < hi))
         if np.any(bad):
             mid[bad] = (lo[bad] + hi[bad]) / 2
-        em = _rho_values(target, mid, N) - _sum_values(a, w, mid, N)
+        em = target.values(mid, dps=N.dps) - _sum_values(a, w, mid, N)
         left = N.sign(em) * N.sign(elo) > 0
         lo = np.where(left, mid, lo)
         elo = np.where(left, em, elo)
@@ -324,10 +236,10 @@ def _l1(target, a, w, interval, N, with_roots=False):
     ts = _grid(w, t_end, N)
     roots, _ = _roots(target, a, w, ts, N)
     pts = [N.num(0)] + roots + [N.num(t_end)]
-    P = _primitive_values(target, pts, N) - _sum_primitive(a, w, pts, N)
+    P = target.primitive(pts, dps=N.dps) - _sum_primitive(a, w, pts, N)
     total = sum(abs(P[i + 1] - P[i]) for i in range(len(pts) - 1))
     if interval is None:  # the tail beyond t_end, where phi is below the working precision
-        tail = _mass(target, N) - np.sum(N.arr(a) / N.arr(w)) - P[-1]
+        tail = target.integral(dps=N.dps) - np.sum(N.arr(a) / N.arr(w)) - P[-1]
         total = total + abs(tail)
     if with_roots:
         return total, roots, pts, P
@@ -390,13 +302,13 @@ def _grid_norm(target, a, w, interval, N, norm):
     t_end = _t_end(a, w, N, interval)
     ts = _grid(w, t_end, N)
     T = np.array(ts, dtype=N_dtype(N))
-    e = _rho_values(target, T, N) - _sum_values(a, w, T, N)
+    e = target.values(T, dps=N.dps) - _sum_values(a, w, T, N)
     if norm == "Linf":
         # refine every local extremum (an equioscillating error has many near-equal ones)
         return max(x[1] for x in _local_extrema(target, a, w, interval, N))
     # L2 on [0, T]: Simpson on each grid cell (the error is smooth)
     mids = (T[1:] + T[:-1]) / 2
-    em = _rho_values(target, mids, N) - _sum_values(a, w, mids, N)
+    em = target.values(mids, dps=N.dps) - _sum_values(a, w, mids, N)
     h = T[1:] - T[:-1]
     val = np.sum(h * (e[:-1] ** 2 + 4 * em ** 2 + e[1:] ** 2)) / 6
     return val ** 0.5 if N.kind == "float" else mpmath.sqrt(val)
@@ -409,7 +321,7 @@ def _refine_extremum(target, a, w, ts, k, N):
 
     def ae(t):
         T = np.array([t], dtype=N_dtype(N))
-        return abs((_rho_values(target, T, N) - _sum_values(a, w, T, N))[0])
+        return abs((target.values(T, dps=N.dps) - _sum_values(a, w, T, N))[0])
 
     x, fx = _golden_max(ae, lo, hi, 60 if N.kind == "float" else int(3.4 * N.dps))
     val, t = max([(ae(ts[k]), ts[k]), (fx, x)], key=lambda c: c[0])
@@ -550,7 +462,7 @@ def condition_13_gamma(target, alpha, beta, normalisation="proof", t_max=None, n
     N = _Num(None)
     h = 1e-3 * t_max / 60.0
     ts = np.linspace(4 * alpha * h, t_max, n)   # (the stencil stays inside t >= 0)
-    f = lambda x: _rho_values(target, x, N)
+    f = lambda x: target.values(x, dps=N.dps)
 
     def deriv(j):
         if j == 0:
@@ -570,21 +482,41 @@ def condition_13_gamma(target, alpha, beta, normalisation="proof", t_max=None, n
 # Appendix B: the truncated power law (eqs. 64-71)
 
 
-def _cutoff(u):
-    """C^1 monotone step from 1 (u <= 0) to 0 (u >= 1): 1 - 3u^2 + 2u^3."""
-    u = np.clip(u, 0.0, 1.0)
-    return 1.0 - 3.0 * u**2 + 2.0 * u**3
+@functools.lru_cache(maxsize=None)
+def cutoff_polynomial():
+    """The C^1 step of eq. 65's truncation, derived: the cubic C(u) with C(0) = 1,
+    C(1) = 0 and C'(0) = C'(1) = 0 (sympy finds 1 - 3u^2 + 2u^3), in the symbol u."""
+    u = sp.Symbol("u", real=True)
+    c = sp.symbols("c0:4")
+    C = sum(ci * u**i for i, ci in enumerate(c))
+    sol = sp.solve([C.subs(u, 0) - 1, C.subs(u, 1), sp.diff(C, u).subs(u, 0), sp.diff(C, u).subs(u, 1)], c)
+    return C.subs(sol), u
+
+
+@functools.lru_cache(maxsize=None)
+def _compiled_cutoff(kind):
+    C, u = cutoff_polynomial()
+    return compile_exprs([u], C, kind, arrays=(kind == "float"))
+
+
+def cutoff(u, dps=None):
+    """The monotone C^1 step from 1 (u <= 0) to 0 (u >= 1), cutoff_polynomial() in
+    between: float64 (arrays or scalars) or an mpf at `dps` digits."""
+    if dps is None:
+        return _compiled_cutoff("float")(np.clip(np.asarray(u, dtype=float), 0.0, 1.0))
+    with mpmath.workdps(dps):
+        return _compiled_cutoff("mp")(min(max(mpmath.mpf(u), 0), 1))
 
 
 def truncated_powerlaw(omega, T):
     """rho_tilde of eq. 65 for rho = (1+t)^-(1+omega): rho on [0, T], rho times the
-    C^1 monotone cutoff 1 - 3u^2 + 2u^3 (u = t - T) on [T, T+1], 0 beyond.
+    C^1 monotone cutoff 1 - 3u^2 + 2u^3 (u = t - T; `cutoff`) on [T, T+1], 0 beyond.
     Returns a float64 vectorised callable."""
-    al = 1.0 + float(omega)
+    rho = PowerLaw(1.0 + float(omega))
 
     def rho_tilde(t):
         t = np.asarray(t, dtype=float)
-        return (1.0 + t) ** (-al) * _cutoff(t - T)
+        return rho.values(t).reshape(t.shape) * cutoff(t - T)
     return rho_tilde
 
 
@@ -630,7 +562,8 @@ def appendix_b_route(omega, m, T, n_grid=None):
     #   = (1/T) (1 + t)^(-omega)/omega with t = -T log s;  of Q: chebint (scaled by 1/2)
     with np.errstate(divide="ignore"):
         tt = np.where(pts > 0, -T * np.log(np.where(pts > 0, pts, 1.0)), np.inf)
-    Pq = np.where(np.isinf(tt), 0.0, (1 + tt) ** (-omega) / omega / T)
+    Pq = np.zeros(len(tt))
+    Pq[np.isfinite(tt)] = PowerLaw(1.0 + omega).tail(tt[np.isfinite(tt)]) / T
     PQ = C.chebval(2 * pts - 1, C.chebint(cheb, lbnd=-1)) / 2
     F = Pq - PQ
     err = T * float(np.sum(np.abs(np.diff(F))))
@@ -638,7 +571,8 @@ def appendix_b_route(omega, m, T, n_grid=None):
 
 
 def _q_orig(omega, T, s):
-    return (1.0 - T * np.log(s)) ** (-(1.0 + omega)) / s
+    """rho(-T log s)/s for rho = (1+t)^-(1+omega) (eq. 60's change of variables)."""
+    return PowerLaw(1.0 + omega).values(-T * np.log(s)) / s
 
 
 def _cheb_coeffs_dct(vals):
@@ -658,12 +592,13 @@ def appendix_b_expsum(omega, m, T, dps=30):
     T = _validate.positive(T, "T")
     if m > 400:
         raise ValueError(f"m must be <= 400 for the explicit sum (coefficients of ~1e{int(0.77 * m)}), got {m}")
-    def q(s):  # rho_tilde(-T log s)/s, the cutoff as in truncated_powerlaw, in mpmath
+    rho = PowerLaw(1 + omega)
+
+    def q(s):  # rho_tilde(-T log s)/s, as truncated_powerlaw, in mpmath
         if s <= 0:
             return mpmath.mpf(0)
         t = -mpmath.mpf(T) * mpmath.log(s)
-        u = min(max(t - T, 0), 1)
-        return (1 + t) ** (-(1 + mpmath.mpf(omega))) * (1 - 3 * u**2 + 2 * u**3) / s
+        return rho.rho(t, dps=mpmath.mp.dps) * cutoff(t - T, dps=mpmath.mp.dps) / s
     a, w = polynomial_route_expsum(q, m, 1 / mpmath.mpf(T), dps)
     return a, w
 
@@ -791,7 +726,7 @@ def _l2_grid_fit(target, w, T):
     ts = np.concatenate([[0.0], np.geomspace(1e-3, T, 400)])
     N = _Num(None)
     A = np.exp(-np.outer(ts, w))
-    y = _rho_values(target, ts, N)
+    y = target.values(ts, dps=N.dps)
     return tuple(np.linalg.lstsq(A, y, rcond=None)[0].tolist())
 
 
@@ -838,7 +773,7 @@ def _l1_objective(target, interval, m):
         sig = np.sign(np.diff(np.array(P, dtype=float)))
         if interval is None:
             pts = np.append(pts, np.inf)
-            tail = float(_mass(target, N) - np.sum(c) - P[-1])
+            tail = float(target.integral(dps=N.dps) - np.sum(c) - P[-1])
             sig = np.append(sig, np.sign(tail))
         E = np.exp(-np.outer(pts, w))                       # (npts, m)
         with np.errstate(invalid="ignore"):
@@ -907,7 +842,7 @@ def _lsq_start(target, m, interval, a0, w0):
     N = _Num(None)
     T = float(interval[1]) if interval is not None else _t_end(a0, w0, N, None) / 4
     ts = np.concatenate([[0.0], np.geomspace(1e-3, T, 60 * m)])
-    y = _rho_values(target, ts, N)
+    y = target.values(ts, dps=N.dps)
 
     def resid(th):
         A = np.exp(-np.outer(ts, np.exp(th)))
@@ -958,7 +893,7 @@ def _local_extrema(target, a, w, interval, N):
     t_end = _t_end(a, w, N, interval)
     ts = _grid(w, t_end, N)
     T = np.array(ts, dtype=N_dtype(N))
-    e = _rho_values(target, T, N) - _sum_values(a, w, T, N)
+    e = target.values(T, dps=N.dps) - _sum_values(a, w, T, N)
     s = N.sign(e)
     ext, start = [], 0
     for i in range(1, len(T) + 1):
@@ -1019,7 +954,7 @@ def remez_expsum(target, m, interval, dps, a0, w0, maxiter=60, tol=1e-10):
                 for x, sg in zip(ref, sgn):
                     ex = [mpmath.exp(-wj * x) for wj in wv]
                     phi = sum(aj * e_ for aj, e_ in zip(z[:m], ex))
-                    F.append(target._rho(x, _prec(N)) - phi - sg * z[-1])
+                    F.append(target.rho(x, dps=N.dps) - phi - sg * z[-1])
                     J.append([-e_ for e_ in ex] + [z[j] * wv[j] * x * ex[j] for j in range(m)] + [-sg])
                 try:
                     dz = mpmath.lu_solve(mpmath.matrix(J), mpmath.matrix(F))
@@ -1183,7 +1118,8 @@ def curse_of_memory_row(omega, eps, routes=("appendix_b", "sinc", "best"), m_max
 @functools.lru_cache(maxsize=None)
 def _powerlaw_derivative(k):
     """d^k/dt^k (1+t)^-alpha, derived by sympy, compiled for arb."""
-    return compile_exprs([_t, _alpha], sp.diff((1 + _t) ** (-_alpha), _t, k), "arb")
+    rho, (t, alpha) = powerlaw_kernel()
+    return compile_exprs([t, alpha], sp.diff(rho, t, k), "arb")
 
 
 def certified_l1_bound(alpha, a, w, t_end, delta=1e-3, t_first=1e-3, dps=30):

@@ -19,6 +19,8 @@ import math
 import flint
 import mpmath
 import numpy as np
+import scipy.integrate
+import scipy.special
 import sympy as sp
 
 from . import _validate
@@ -26,6 +28,7 @@ from .backends import ExpErfc, ExpUpperGamma, Precision, compile_exprs, to_arb
 
 t, s = sp.symbols("t s", positive=True)
 _w, _w2, _mu, _sigma, _alpha = sp.symbols("w w2 mu sigma alpha", positive=True)
+_tau = sp.Symbol("tau", positive=True)
 
 
 def _expand_exponents(expr):
@@ -87,6 +90,33 @@ def powerlaw_moment(n):
     return sp.simplify((-1) ** n * sp.diff(m0, s, n))
 
 
+def powerlaw_kernel():
+    """(1 + t)^(-alpha) and its symbols (t, alpha): the power law's one formula."""
+    return (1 + t) ** (-_alpha), (t, _alpha)
+
+
+@functools.lru_cache(maxsize=None)
+def powerlaw_tail():
+    """int_t^inf (1 + u)^(-alpha) du (alpha > 1) as sympy derives it."""
+    return sp.simplify(sp.integrate(powerlaw_kernel()[0].xreplace({t: _tau}), (_tau, t, sp.oo), conds="none"))
+
+
+@functools.lru_cache(maxsize=None)
+def powerlaw_primitive():
+    """int_0^T (1+t)^(-alpha) dt as sympy derives it (alpha != 1), and its alpha = 1 form,
+    in the symbols (T, alpha) = (t, alpha) of this module."""
+    rho = powerlaw_kernel()[0].xreplace({t: _tau})
+    general = sp.simplify(sp.integrate(rho, (_tau, 0, t), conds="none"))
+    one = sp.integrate(rho.xreplace({_alpha: 1}), (_tau, 0, t))
+    return general, one
+
+
+@functools.lru_cache(maxsize=None)
+def powerlaw_integral():
+    """int_0^inf (1+t)^(-alpha) dt (alpha > 1)."""
+    return sp.simplify(sp.integrate(powerlaw_kernel()[0], (t, 0, sp.oo), conds="none"))
+
+
 @functools.lru_cache(maxsize=None)
 def powerlaw_norm2():
     """int_0^inf (1 + t)^(-2 alpha) dt."""
@@ -111,14 +141,43 @@ def _compiled(name, n, kind):
     if name == "powerlaw_norm2":
         return compile_exprs([_alpha], powerlaw_norm2(), kind)
     if name == "powerlaw":
-        return compile_exprs([t, _alpha], (1 + t) ** (-_alpha), kind)
+        return compile_exprs([t, _alpha], powerlaw_kernel()[0], kind)
     if name == "exp":
         return compile_exprs([t, _w], sp.exp(-_w * t), kind)
+    if name == "powerlaw_primitive":
+        return compile_exprs([t, _alpha], powerlaw_primitive()[n], kind)  # n = 1: the alpha = 1 form
+    if name == "powerlaw_integral":
+        return compile_exprs([_alpha], powerlaw_integral(), kind)
+    raise KeyError(name)
+
+
+@functools.lru_cache(maxsize=None)
+def _compiled_array(name):
+    """A closed form as a plain numpy function of float64 arrays."""
+    if name == "powerlaw":
+        return compile_exprs([t, _alpha], powerlaw_kernel()[0], "float", arrays=True)
+    if name == "powerlaw_tail":
+        return compile_exprs([t, _alpha], powerlaw_tail(), "float", arrays=True)
+    if name == "powerlaw_primitive":
+        return compile_exprs([t, _alpha], powerlaw_primitive()[0], "float", arrays=True)
     raise KeyError(name)
 
 
 # ---------------------------------------------------------------------------
 # targets
+
+
+def _times(ts, prec):
+    """ts as a 1-d array of finite times >= 0 in prec's kind (float64, or mpf objects)."""
+    if prec.kind == "float":
+        arr = np.asarray(ts, dtype=float).reshape(-1)
+        ok = bool(np.all(np.isfinite(arr)) and np.all(arr >= 0))
+    else:
+        arr = np.array([prec.number(x) for x in np.asarray(ts, dtype=object).reshape(-1)], dtype=object)
+        ok = all(mpmath.isfinite(x) and x >= 0 for x in arr)
+    if not ok:
+        raise ValueError("ts must be finite times >= 0")
+    return arr
 
 
 class Target:
@@ -176,6 +235,73 @@ class Target:
         with prec.context():
             return self._norm2(prec)
 
+    def values(self, ts, dps=None):
+        """rho at each point of ts (times >= 0): a float64 array (dps None) or an
+        object array of mpf at `dps` digits."""
+        prec = Precision(dps)
+        ts = _times(ts, prec)
+        with prec.context():
+            return self._values(ts, prec)
+
+    def primitive(self, ts, dps=None):
+        """P(t) = int_0^t rho at the sorted times ts (closed forms where the target
+        has them, else cumulative quadrature): an array as `values` gives."""
+        prec = Precision(dps)
+        ts = _times(ts, prec)
+        if any(b < a for a, b in zip(ts[:-1], ts[1:])):
+            raise ValueError("ts must be sorted (increasing)")
+        with prec.context():
+            return self._primitive(ts, prec)
+
+    def integral(self, dps=None):
+        """int_0^inf rho (a float, or an mpf at `dps` digits)."""
+        prec = Precision(dps)
+        with prec.context():
+            return self._integral(prec)
+
+    # the defaults: pointwise values and quadrature; targets with closed forms override them
+    def _values(self, ts, prec):
+        if prec.kind == "float":
+            return np.array([float(self._rho(float(t), prec)) for t in ts], dtype=float)
+        return np.array([self._rho(t, prec) for t in ts], dtype=object)
+
+    def _rho_mp(self, prec):
+        """rho as an mpf function for mpmath.quad (float64 targets through 20 digits)."""
+        if prec.kind == "float":
+            return lambda x: mpmath.mpf(self._rho(float(x), prec))
+        return lambda x: self._rho(x, prec)
+
+    def _primitive(self, ts, prec):
+        if prec.kind == "float":
+            # cumulative adaptive quadrature of the float64 kernel (scipy), piece by piece
+            f = lambda x: float(self._rho(float(x), prec))  # noqa: E731
+            out, acc, prev = [], 0.0, 0.0
+            for t in ts:
+                t = float(t)
+                if t > prev:
+                    acc += scipy.integrate.quad(f, prev, t, epsabs=1e-15, epsrel=1e-13, limit=200)[0]
+                prev = t
+                out.append(acc)
+            return np.array(out, dtype=float)
+        out, acc, prev = [], mpmath.mpf(0), mpmath.mpf(0)
+        f = self._rho_mp(prec)
+        with mpmath.workdps(prec.dps + 5):
+            for t in ts:
+                if t > prev:
+                    acc = acc + mpmath.quad(f, [mpmath.mpf(prev), mpmath.mpf(t)])
+                prev = t
+                out.append(+acc)
+        return np.array([+x for x in out], dtype=object)
+
+    def _integral(self, prec):
+        if prec.kind == "float":
+            f = lambda x: float(self._rho(float(x), prec))  # noqa: E731
+            return sum(scipy.integrate.quad(f, lo, hi, epsabs=1e-15, epsrel=1e-13, limit=200)[0]
+                       for lo, hi in ((0, 1), (1, 10), (10, 100), (100, np.inf)))
+        with mpmath.workdps(prec.dps + 5):
+            out = mpmath.quad(self._rho_mp(prec), [0, 1, 10, 100, mpmath.inf])
+        return +out
+
     def _params(self, prec, *values):
         return [prec.number(v) for v in values]
 
@@ -212,6 +338,17 @@ class ExpSum(Target):
         a = [prec.number(x) for x in self.a]
         w = [prec.number(x) for x in self.w]
         return sum(a[i] * a[j] * k(w[i], w[j]) for i in range(len(a)) for j in range(len(a)))
+
+    def _primitive(self, ts, prec):
+        # int_0^t e^{-w u} du = -expm1(-w t)/w: no cancellation at small w t
+        if prec.kind == "float":
+            a, w = np.array(self.a, dtype=float), np.array(self.w, dtype=float)
+            return np.sum(-a * np.expm1(-np.outer(ts, w)) / w, axis=1)
+        a, w = [prec.number(x) for x in self.a], [prec.number(x) for x in self.w]
+        return np.array([sum(-ai * mpmath.expm1(-wi * x) / wi for ai, wi in zip(a, w)) for x in ts], dtype=object)
+
+    def _integral(self, prec):
+        return sum(prec.number(a) / prec.number(w) for a, w in zip(self.a, self.w))
 
 
 class MemoryBump(Target):
@@ -388,6 +525,34 @@ class PowerLaw(Target):
     def _norm2(self, prec):
         return _compiled("powerlaw_norm2", 0, prec.kind)(prec.number(self.alpha))
 
+    def _values(self, ts, prec):
+        if prec.kind == "float":
+            return np.asarray(_compiled_array("powerlaw")(ts, float(self.alpha)), dtype=float)
+        return super()._values(ts, prec)
+
+    def _primitive(self, ts, prec):
+        if self.alpha == 1:
+            f = _compiled("powerlaw_primitive", 1, prec.kind)
+        elif prec.kind == "float":
+            return np.asarray(_compiled_array("powerlaw_primitive")(ts, float(self.alpha)), dtype=float)
+        else:
+            f = _compiled("powerlaw_primitive", 0, prec.kind)
+        al = prec.number(self.alpha)
+        return np.array([f(x, al) for x in ts], dtype=float if prec.kind == "float" else object)
+
+    def tail(self, ts):
+        """int_t^inf rho at each time of ts (float64 array; alpha > 1), without the
+        cancellation of integral() - primitive() at large t."""
+        if not self.alpha > 1:
+            raise ValueError(f"int_t^inf rho needs alpha > 1, got PowerLaw(alpha={self.alpha}) (not integrable)")
+        ts = _times(ts, Precision())
+        return np.asarray(_compiled_array("powerlaw_tail")(ts, float(self.alpha)), dtype=float)
+
+    def _integral(self, prec):
+        if not self.alpha > 1:
+            raise ValueError(f"int_0^inf rho needs alpha > 1, got PowerLaw(alpha={self.alpha}) (not integrable)")
+        return _compiled("powerlaw_integral", 0, prec.kind)(prec.number(self.alpha))
+
 
 class Airy(Target):
     """rho(t) = Ai(s0 (t - t0)) (Figure 1); moments by quadrature."""
@@ -411,6 +576,12 @@ class Airy(Target):
         if prec.kind == "float":
             return float(mpmath.airyai(self.s0 * (t - self.t0)))
         return mpmath.airyai(mpmath.mpf(self.s0) * (t - mpmath.mpf(self.t0)))
+
+    def _values(self, ts, prec):
+        if prec.kind == "float":
+            # scipy's Ai, vectorised (mpmath's is ~1000x slower)
+            return scipy.special.airy(float(self.s0) * (np.asarray(ts, dtype=float) - float(self.t0)))[0]
+        return super()._values(ts, prec)
 
     def _cutoff_x(self, bits):
         # beyond x = s0 (t - t0) >= X, |Ai(x)| <= e^{-2/3 x^{3/2}} / (2 sqrt(pi)) is below 2^-bits

@@ -230,3 +230,18 @@ def test_certified_l1_bound_encloses_the_measured_error():
     assert certified_l1_bound(2.0, a, w, 1e5, delta=2e-2, t_first=1e-2) >= bound
     with pytest.raises(ValueError, match="alpha"):
         certified_l1_bound(1.0, a, w, 1e5)
+
+
+def test_cutoff_is_the_derived_c1_step():
+    """eq. 65's cutoff: derived from C(0) = 1, C(1) = 0, C'(0) = C'(1) = 0; 1 below 0,
+    0 above 1, monotone; float64 and mpmath agree."""
+    import sympy as sp
+
+    from memverify.approximation import cutoff, cutoff_polynomial
+
+    C, u = cutoff_polynomial()
+    assert sp.expand(C - (1 - 3 * u**2 + 2 * u**3)) == 0
+    us = np.linspace(-0.5, 1.5, 41)
+    v = cutoff(us)
+    assert np.all(v[us <= 0] == 1) and np.all(v[us >= 1] == 0) and np.all(np.diff(v) <= 0)
+    assert all(abs(float(cutoff(x, dps=30)) - y) < 1e-15 for x, y in zip(us, v))

@@ -8,9 +8,8 @@ import math
 import numpy as np
 import scipy.integrate
 
-from ..approximation import _Num, _rho_values
-from ..approximation import (appendix_b_width, best_width, certified_l1_bound, condition_13_gamma, expsum_error,
-                             lemma_a2_expsum, projection_expsum, sinc_width, thm42_expsum)
+from ..approximation import (appendix_b_width, best_width, certified_l1_bound, condition_13_gamma, cutoff,
+                             expsum_error, lemma_a2_expsum, projection_expsum, sinc_width, thm42_expsum)
 from ..model import LinearRNN, bump_input
 from ..targets import Airy, PowerLaw
 from .base import Claim, Falsifier, Verdict
@@ -216,15 +215,14 @@ def verify_thm_4_1(widths=(2, 4, 8), bound_factor=1.0, m_functional=4, delta=1e-
     w = [float(x) for x in approx.w]
     rnn = LinearRNN.diagonal(a, w)
     l1 = float(approx.error)
-    rho = lambda s: float(_rho_values(target, np.array([s]), _Num(None))[0])  # float64 kernel
+    rho = lambda s: float(target.values([s])[0])  # float64 kernel
     e = lambda s: rho(s) - sum(ai * math.exp(-wi * s) for ai, wi in zip(a, w))
     S = 16.0   # e(s) and rho(s) are below 1e-9 beyond s = 16 for this target and sum
     emax = max(abs(e(s)) for s in np.linspace(0, S, 400))
     t = 0.0
 
     def window(s):  # smooth switch-off of the input near s = S (x must be continuous)
-        u = min(max((s - (S - 1)) / 1.0, 0.0), 1.0)
-        return 1 - 3 * u * u + 2 * u ** 3
+        return float(cutoff(s - (S - 1)))
 
     def x(u):
         s = t - u
