@@ -291,8 +291,8 @@ def _l2_infinite(target, a, w, N):
     prec = Precision(N.dps)
     A, W = N.arr(a), N.arr(w)
     with prec.context():
-        b = np.array([target._moment(0, x, prec) for x in W], dtype=N_dtype(N))
-        norm2 = target._norm2(prec)
+        b = np.array([target.moment(0, x, dps=prec.dps) for x in W], dtype=N_dtype(N))
+        norm2 = target.norm2(dps=prec.dps)
     G = 1 / (W[:, None] + W[None, :])
     val = norm2 - 2 * A @ b + A @ G @ A
     return (max(val, 0)) ** 0.5 if N.kind == "float" else mpmath.sqrt(max(val, 0))
@@ -366,7 +366,7 @@ def projection_expsum(target, w, dps=None):
     prec = Precision(work)
     with prec.context():
         W = [mpmath.mpf(x) for x in w]
-        b = [target._moment(0, x, prec) for x in W]
+        b = [target.moment(0, x, dps=prec.dps) for x in W]
         G = np.array([[1 / (x + y) for y in W] for x in W], dtype=object)
         sol = _mp_solve(G, b)
         return tuple(sol[i] for i in range(len(W))), tuple(W)
@@ -422,9 +422,8 @@ def thm42_q(target, alpha, beta):
     def q(s):
         if s <= 0:
             return mpmath.mpf(0)
-        from .backends import Precision
         t = -(alpha + 1) * mpmath.log(s) / beta
-        return target._rho(t, Precision(mpmath.mp.dps)) / s
+        return target.rho(t, dps=mpmath.mp.dps) / s
     return q
 
 
@@ -741,11 +740,11 @@ def _l2_varpro(target, a0, w0, dps, maxiter):
             W = [mpmath.exp(mpmath.mpf(float(x))) for x in theta]
             if len(set(W)) < len(W):
                 return 1e300, np.zeros(len(W))
-            b = [target._moment(0, x, prec) for x in W]
-            m1 = [target._moment(1, x, prec) for x in W]
+            b = [target.moment(0, x, dps=prec.dps) for x in W]
+            m1 = [target.moment(1, x, dps=prec.dps) for x in W]
             G = np.array([[1 / (x + y) for y in W] for x in W], dtype=object)
             a = _mp_solve(G, b)
-            e2 = target._norm2(prec) - sum(a[i] * b[i] for i in range(len(W)))
+            e2 = target.norm2(dps=prec.dps) - sum(a[i] * b[i] for i in range(len(W)))
             grad = [2 * a[j] * (m1[j] - sum(a[i] / (W[i] + W[j]) ** 2 for i in range(len(W)))) * W[j]
                     for j in range(len(W))]
             e2 = max(e2, mpmath.mpf(10) ** (-prec.dps))
@@ -1004,7 +1003,7 @@ def certify_alternation(target, approx, dps=30):
             X = to_arb(float(x))
             phi = sum(to_arb(mpmath.mpf(aj)) * (-(to_arb(mpmath.mpf(wj)) * X)).exp()
                       for aj, wj in zip(approx.a, approx.w))
-            vals.append(target._rho(X, prec) - phi)
+            vals.append(target.rho(X, dps=prec.dps, arb=True) - phi)
         signs = []
         for v in vals:
             if v > 0:
