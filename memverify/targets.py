@@ -75,9 +75,14 @@ def gaussian_norm2():
     return sp.simplify(sp.integrate(sp.exp(-(t - _mu) ** 2 / _sigma**2), (t, 0, sp.oo), conds="none"))
 
 
+def powerlaw_kernel():
+    """(1 + t)^(-alpha) and its symbols (t, alpha): the power law's one formula."""
+    return (1 + t) ** (-_alpha), (t, _alpha)
+
+
 def powerlaw_moment0_integrate():
     """M_0(s) of (1 + t)^(-alpha) exactly as sympy.integrate gives it."""
-    return sp.integrate(sp.exp(-s * t) * (1 + t) ** (-_alpha), (t, 0, sp.oo), conds="none")
+    return sp.integrate(sp.exp(-s * t) * powerlaw_kernel()[0], (t, 0, sp.oo), conds="none")
 
 
 @functools.lru_cache(maxsize=None)
@@ -88,11 +93,6 @@ def powerlaw_moment(n):
     if m0.has(sp.uppergamma) or m0.has(sp.exp):
         raise RuntimeError(f"unexpected form of the power-law moment from sympy: {m0}")
     return sp.simplify((-1) ** n * sp.diff(m0, s, n))
-
-
-def powerlaw_kernel():
-    """(1 + t)^(-alpha) and its symbols (t, alpha): the power law's one formula."""
-    return (1 + t) ** (-_alpha), (t, _alpha)
 
 
 @functools.lru_cache(maxsize=None)
@@ -120,7 +120,7 @@ def powerlaw_integral():
 @functools.lru_cache(maxsize=None)
 def powerlaw_norm2():
     """int_0^inf (1 + t)^(-2 alpha) dt."""
-    return sp.simplify(sp.integrate((1 + t) ** (-2 * _alpha), (t, 0, sp.oo), conds="none"))
+    return sp.simplify(sp.integrate(powerlaw_kernel()[0] ** 2, (t, 0, sp.oo), conds="none"))
 
 
 @functools.lru_cache(maxsize=None)
