@@ -117,7 +117,7 @@ def _check_entries(pairs, d, astar, wstar, witness_c0, witness_omega, label):
         if nonzero(ball):
             return Verdict("refuted", f"{label} {name} (m={d.m}) differs from the derivation; at the witness "
                            f"(c0={witness_c0}) the difference is {ball_str(ball, 6)} != 0 (certified)",
-                           ev, "arb dps=30")
+                           ev, Precision(30, arb=True).describe())
         return Verdict("error", f"{label} {name}: residual {r} not identically 0 but 0 at the witness "
                        f"(c0={witness_c0}); choose another witness", ev)
     return None
@@ -393,10 +393,11 @@ def verify_prop_c1(max_width=4, mstar=2, omegas=(Fraction(1, 5), Fraction(1, 10)
         rows.append({"omega": str(omega), "partition": str(P), "J": ball_str(J), "lower_bound_C": ball_str(C)})
         if variant == "vanishes" and ok and omega == omegas[-1]:
             return Verdict("refuted", f"J_omega does not vanish as omega -> 0: J = {ball_str(J, 8)} > C/2 at "
-                           f"omega = {omega} (certified)", {"values": rows, "variant": variant}, f"arb dps={dps}")
+                           f"omega = {omega} (certified)", {"values": rows, "variant": variant},
+                           Precision(dps, arb=True).describe())
         if variant != "vanishes" and not ok:
             return Verdict("refuted", f"J_omega = {ball_str(J, 8)} not certified > C at omega = {omega}",
-                           {"values": rows}, f"arb dps={dps}")
+                           {"values": rows}, Precision(dps, arb=True).describe())
     if variant == "vanishes":
         return Verdict("error", "could not certify J_omega > C/2", {"values": rows})
     return Verdict("certified", f"J_omega = ||rho_(0,omega)||^2 on M*_P (proved, {count} partitions with I_0, "
@@ -404,7 +405,7 @@ def verify_prop_c1(max_width=4, mstar=2, omegas=(Fraction(1, 5), Fraction(1, 10)
                    f"{', '.join(map(str, omegas))} (certified)",
                    {"scope": f"m* = {mstar}, every partition with I_0, m <= {max_width}; numeric: Gaussian "
                              f"template c0 = {c0}, sigma = 1", "values": rows, "variant": variant},
-                   f"exact + arb dps={dps}")
+                   "exact + " + Precision(dps, arb=True).describe())
 
 
 def verify_prop_c2_on_mstar(max_width=4, mstar=2, omegas=(Fraction(1, 5), Fraction(1, 10), Fraction(1, 20),
@@ -448,15 +449,15 @@ def verify_prop_c2_on_mstar(max_width=4, mstar=2, omegas=(Fraction(1, 5), Fracti
     if variant == "no-decay":  # the wrong claim: |grad J_omega| stays >= small
         if tiny:
             return Verdict("refuted", f"|grad J_omega| = {ball_str(norms[-1], 6)} < {small} at omega = "
-                           f"{omegas[-1]} (certified)", ev, f"arb dps={dps}")
+                           f"{omegas[-1]} (certified)", ev, Precision(dps, arb=True).describe())
         return Verdict("error", "could not certify the gradient small", ev)
     if not (decreasing and tiny):
         return Verdict("refuted", "|grad J_omega| on M* not certified decreasing to below "
-                       f"{small}", ev, f"arb dps={dps}")
+                       f"{small}", ev, Precision(dps, arb=True).describe())
     return Verdict("certified", f"on M*, grad J_omega = (-2 Delta_0(w_k), 2 a_k Delta_1(w_k)) with the signed "
                    f"Delta (proved, {count} partitions with I_0, m <= {max_width}); |grad J_omega| decreases "
                    f"along omega = {', '.join(map(str, omegas))} to {ball_str(norms[-1], 4)} (certified)",
-                   ev, f"exact + arb dps={dps}")
+                   ev, "exact + " + Precision(dps, arb=True).describe())
 
 
 def _exact_hessian_bar(a, w, astar, wstar):
@@ -555,14 +556,14 @@ def verify_prop_c3_on_mstar(max_width=4, mstar=2, sample_widths=(3, 4, 5), per_w
             status = "refuted" if outside else "error"
             return Verdict(status, f"E_omega at omega = {omega} has an eigenvalue of size {ball_str(largest, 6)} "
                            f"against the bound {ball_str(bound, 6)}", {"gershgorin": gersh, "variant": variant},
-                           f"arb dps={dps}")
+                           Precision(dps, arb=True).describe())
     return Verdict("certified", f"row coincidences of Hess J_bar on M*_P proved ({count} partitions with I_0, "
                    f"m <= {max_width}); at {len(rows)} random points of M* (m in {list(sample_widths)}) Hess J_bar "
                    f"is PSD with rank <= 2m* + |I_0| (exact inertia, rational arithmetic); Gershgorin bound on E_omega "
                    f"certified at omega = {', '.join(map(str, omegas))}",
                    {"points": rows, "gershgorin": gersh, "variant": variant,
                     "scope": f"m* = {mstar}; symbolic: every partition with I_0, m <= {max_width}"},
-                   f"exact + arb dps={dps}")
+                   "exact + " + Precision(dps, arb=True).describe())
 
 
 CLAIMS += [

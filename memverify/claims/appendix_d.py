@@ -36,7 +36,7 @@ def _refute_at_witness(r, label, extra):
           **extra}
     if nonzero(ball):
         return Verdict("refuted", f"{label}: residual {r}; at the witness {ball_str(ball, 6)} != 0 (certified)",
-                       ev, "arb dps=30")
+                       ev, Precision(30, arb=True).describe())
     return Verdict("error", f"{label}: residual {r} not identically 0 but 0 at the witness", ev)
 
 
@@ -145,7 +145,7 @@ def verify_lemma_d1(target_a=(1, Fraction(-1, 2)), target_w=(1, 3), variant="pri
         return Verdict("error", "could not certify L(w_hat) != 0", ev)
     return Verdict("certified", f"J_1 reduces to ||rho||^2 - 2wL(w)^2 (proved); sqrt(w)L(w) -> 0 at both ends "
                    f"(proved) and L(w_hat) = {ball_str(L_ball, 8)} != 0 (certified): interior minimiser near "
-                   f"w = {mpmath.nstr(w_hat, 8)}, a = {mpmath.nstr(a_hat, 8)}", ev, f"arb dps={dps}")
+                   f"w = {mpmath.nstr(w_hat, 8)}, a = {mpmath.nstr(a_hat, 8)}", ev, Precision(dps, arb=True).describe())
 
 
 # ---------------------------------------------------------------------------
@@ -216,7 +216,7 @@ def verify_thm_d1(max_width=5, widths=((3, 1), (3, 2), (4, 2)), targets=("expsum
                     return Verdict("refuted", f"{name}, m={m}, d={dd}, {P}: |grad J_m| = {ball_str(gmax, 6)} > "
                                    f"{mpmath.nstr(tol, 3)} on the space (certified)", {"points": rows,
                                                                                        "variant": variant},
-                                   f"arb dps={dps}")
+                                   Precision(dps, arb=True).describe())
                 if not small:
                     return Verdict("error", "gradient neither certified small nor large", {"points": rows})
     counts = {}
@@ -231,7 +231,7 @@ def verify_thm_d1(max_width=5, widths=((3, 1), (3, 2), (4, 2)), targets=("expsum
                    f"(|grad J_m| <= 1e-{dps // 2}, certified); d! S(m, d) distinct spaces (m <= 6)",
                    {"points": rows, "distinct_spaces": counts, "variant": variant,
                     "note": "the minimisers (b_hat, v_hat) are global by numerical search (several starts), "
-                            "critical to the stated precision"}, f"exact + arb dps={dps}")
+                            "critical to the stated precision"}, "exact + " + Precision(dps, arb=True).describe())
 
 
 # ---------------------------------------------------------------------------
@@ -346,7 +346,7 @@ def verify_thm_d3_rank(max_width=5, widths=((4, 1), (4, 2), (5, 2), (6, 3)), tar
             if spec.certified_rank > m + dd:
                 return Verdict("refuted", f"{name}, m={m}, d={dd}: {spec.certified_rank} eigenvalues certified "
                                f"larger than {mpmath.nstr(tol, 2)} in magnitude, above the bound m + d = {m + dd}",
-                               {"points": rows, "variant": variant}, f"arb dps={dps}")
+                               {"points": rows, "variant": variant}, Precision(dps, arb=True).describe())
             if spec.undecided or spec.near_zero < m - dd:
                 return Verdict("error", f"{name}, m={m}, d={dd}: eigenvalues not separated from tol",
                                {"points": rows})
@@ -357,7 +357,7 @@ def verify_thm_d3_rank(max_width=5, widths=((4, 1), (4, 2), (5, 2), (6, 3)), tar
                                         "tol": mpmath.nstr(tol, 3),
                                         "note": "eigenvalues below tol are those that vanish at the exact "
                                                 "critical point (its computed approximation leaves ~1e-40)"},
-                   f"exact + arb dps={dps}")
+                   "exact + " + Precision(dps, arb=True).describe())
 
 
 CLAIMS = [

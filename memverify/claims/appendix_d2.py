@@ -71,18 +71,18 @@ def verify_thm_d5(cases=(("powerlaw", 3), ("expsum+", 2)), dps=40, variant="prin
                 return Verdict("refuted", f"{name}, d={d}: L''[rho_0](v_j) - L''[rho](v_j) = "
                                f"{ball_str(max(res2, key=lambda x: float(x.mid())), 6)} != 0 (certified): the best "
                                "sum touches L[rho] to first order only", {"cases": rows, "variant": variant},
-                               f"arb dps={dps}")
+                               Precision(dps, arb=True).describe())
             if not (positive and increasing and aw):
                 return Verdict("refuted", f"{name}, d={d}: b_j > 0 {positive}, 0 < v_1 < ... {increasing}, "
                                f"Aigrain-Williams residuals certified small {aw}", {"cases": rows,
                                                                                     "variant": variant},
-                               f"arb dps={dps}")
+                               Precision(dps, arb=True).describe())
     if variant == "second-order":
         return Verdict("error", "second-order contact not refuted", {"cases": rows})
     return Verdict("supported", "best L2 exponential sums of " + ", ".join(f"{n} (d <= {k})" for n, k in cases)
                    + f": b_j > 0 and 0 < v_1 < ... < v_d certified; Aigrain-Williams residuals < 1e-{dps // 2} "
                    "(certified); global optimality from several local searches (numerical)",
-                   {"cases": rows, "variant": variant}, f"mpmath dps={dps} + arb")
+                   {"cases": rows, "variant": variant}, Precision(dps).describe() + " + arb")
 
 
 # ---------------------------------------------------------------------------
@@ -121,7 +121,7 @@ def verify_thm_d7(m=4, dps=30, variant="printed"):
                    f"to m! >= (m+1)(3m-2)/24 (exact, m <= 60; {float(ratios[m]):.4g} at m = {m})",
                    {"minimisers": rows, "ratio_at_m": str(ratios[m]), "variant": variant,
                     "note": "existence of the minimisers is numerical evidence (several local searches)"},
-                   f"mpmath dps={dps}")
+                   Precision(dps).describe())
 
 
 # ---------------------------------------------------------------------------
@@ -221,7 +221,7 @@ def verify_prop_d1(case_i=((1, Fraction(-1, 2)), (1, 3)), case_ii=((1, Fraction(
                     return Verdict("refuted", f"case ({case}) {target.spec()}: minimal eigenvalue {got} at a_1/a_hat "
                                    f"= {float(x / ah):.3g} ({where}), claimed {expect[case][where]} (certified)",
                                    {"samples": rows, "variant": variant, "erratum": ERRATUM_D1},
-                                   f"arb dps={dps}")
+                                   Precision(dps, arb=True).describe())
     # beyond the paper: ratios w*_2/w*_1 > 2 + sqrt(3), positive coefficients
     observed = []
     for x2, r in beyond:
@@ -251,7 +251,7 @@ def verify_prop_d1(case_i=((1, Fraction(-1, 2)), (1, 3)), case_ii=((1, Fraction(
                                    "every target tried, so the case-2 sign map persisted beyond 2 + sqrt(3) "
                                    "(it would change only where (2y_1 - 1)(1 - 2y_2) > 1/2). An observation on a "
                                    "few targets, not a claim."}},
-                   f"exact + arb dps={dps}")
+                   "exact + " + Precision(dps, arb=True).describe())
 
 
 CLAIMS = [

@@ -17,7 +17,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from ..backends import to_arb
+from ..backends import Precision, to_arb
 from ..flow import (LossHitting, ParamSeparation, flow_spec, gradient_flow, linearised_flow, manifold_point, run_spec,
                     sweep)
 from ..loss import Loss
@@ -134,13 +134,13 @@ def verify_thm_c1(inv_omegas=(20, 25, 30, 35, 40), deltas=(0.02, 0.05), loss_cas
     if not linear_ok:
         bad.append("log tau is not linear in 1/omega within 5%")
     if bad:
-        return Verdict("refuted", "; ".join(bad), ev, "float64 (residual form, exact exponential sums)")
+        return Verdict("refuted", "; ".join(bad), ev, "float64 (residual form, exponential sums without cancellation, bounded)")
     f = fits[str(deltas[-1])]
     return Verdict("supported", f"log tau_param linear in 1/omega with slope {f['slope']:.4f} +/- {f['slope_se']:.4f} "
                    f"(delta={deltas[-1]}; {f['slope_without_omega2']:.4f} after removing omega^2) >= w0_l = "
                    f"{w0_l}; ratio slope/w0_min = {f['slope'] / w0_l:.3f}; bound with one fitted C holds in all "
                    f"{len(rows)} cases; tau_loss >= tau_param in {len(order_rows)} cases", ev,
-                   "float64 (residual form, exact exponential sums)")
+                   "float64 (residual form, exponential sums without cancellation, bounded)")
 
 
 # ---------------------------------------------------------------------------
@@ -258,14 +258,15 @@ def verify_lemma_c1(ws=(0.5, 0.8, 1.0, 1.5), inv_omegas=(4, 6, 8, 10, 12), n_max
         b = bad[0] if bad else None
         return Verdict("refuted", (f"{b['template']} n={b['n']} 1/omega={b['inv_omega']}: not a positive "
                                    f"decreasing function of w at {list(ws)}: {b['values']}" if b else
-                                   f"not decreasing towards 0 along omega -> 0: {bad_lim}"), ev, "arb dps=30")
+                                   f"not decreasing towards 0 along omega -> 0: {bad_lim}"), ev,
+                                   Precision(30, arb=True).describe())
     ev["abs_strictly_above_signed_for_sign_changing_template"] = all(strict)
     worst = max(abs(f["slope_of_log(omega^n Delta)"] - f["expected"]) for f in fits.values())
     return Verdict("certified", f"Delta_(n,omega)(w) > 0 decreasing in w at w = {list(ws)} and decreasing along "
                    f"1/omega = {list(inv_omegas)}, n <= {n_max}, both templates (arb); fitted slopes of "
                    f"log(omega^n Delta) against 1/omega are -w + O(w^2 sigma^2/2 / (1/omega)) (largest gap "
                    f"{worst:.3f}); for -t e^(-t^2/2), Delta > |signed moment| (certified), so eqs. 89-99 need "
-                   f"the signed moment (erratum of prop-c.2/c.3)", ev, "arb dps=30")
+                   f"the signed moment (erratum of prop-c.2/c.3)", ev, Precision(30, arb=True).describe())
 
 
 # ---------------------------------------------------------------------------
@@ -520,7 +521,8 @@ def verify_figure(which="2", inv_omegas=(5, 10, 15), m=None, extra_w=None, delta
     f = data["fits"]
     return Verdict("supported", f"tau_loss {['%.3g' % t for t in taus]} grows with 1/omega = {x}; slopes of log "
                    f"tau_loss / log tau_param against 1/omega: {f['tau_loss']['slope']:.3f} / "
-                   f"{f['tau_param']['slope']:.3f} (max residual {max(res.values()):.3f})", ev, "float64 (residual form, exact exponential sums)")
+                   f"{f['tau_param']['slope']:.3f} (max residual {max(res.values()):.3f})", ev,
+                   "float64 (residual form, exponential sums without cancellation, bounded)")
 
 
 # ---------------------------------------------------------------------------

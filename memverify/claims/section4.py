@@ -12,6 +12,7 @@ from ..approximation import (appendix_b_width, best_width, certified_l1_bound, c
                              expsum_error, lemma_a2_expsum, projection_expsum, sinc_width, thm42_expsum)
 from ..model import LinearRNN, bump_input
 from ..targets import Airy, PowerLaw
+from ..backends import Precision
 from .base import Claim, Falsifier, Verdict
 
 
@@ -194,7 +195,8 @@ def verify_lemma_a2(targets=("powerlaw",), widths=(2, 4, 8, 16), rates="j", max_
         if not all(r <= max_ratio for r in ratios):
             bad.append(f"{name}: ratios {[round(r, 3) for r in ratios]}")
     if bad:
-        return Verdict("refuted", f"rates {rates}: the L1 error stalls ({'; '.join(bad)})", ev, "mpmath dps=30")
+        return Verdict("refuted", f"rates {rates}: the L1 error stalls ({'; '.join(bad)})", ev,
+                       Precision(30).describe())
     spans = "; ".join(f"{n}: {ev[n]['l1_errors'][0]:.3g} -> {ev[n]['l1_errors'][-1]:.3g}" for n in targets)
     return Verdict("supported", f"rates {rates}: L1 error falls at every doubling of m ({spans})",
                    ev, "mpmath dps=30 (Gram solve at 20 + 1.6 m digits)")

@@ -7,6 +7,7 @@ from fractions import Fraction
 from ..symbolic import derive, reduce_integrals
 from ..symbolic.paper import eq19_dJ_dw
 from ..targets import ExpSum
+from ..backends import Precision
 from ._tools import GENERAL_M_NOTE, ball_str, evaluate_arb, nonzero, residual
 from .base import Claim, Falsifier, Verdict
 
@@ -44,7 +45,8 @@ def verify_eq19(max_width=6, variant="printed"):
                       "residual_at_witness": ball_str(ball)}
                 if nonzero(ball):
                     return Verdict("refuted", f"m={m}, k={k + 1}: paper minus derived = {r}; "
-                                   f"at the witness it is {ball_str(ball, 6)} != 0 (certified)", ev, "arb dps=30")
+                                   f"at the witness it is {ball_str(ball, 6)} != 0 (certified)", ev,
+                                   Precision(30, arb=True).describe())
                 return Verdict("error", f"non-zero symbolic residual {r}, but zero at the witness", ev)
     return Verdict("proved", f"eq. 19 equals the derived dJ/dw_k for every k and every width m <= {max_width}",
                    {"variant": variant, "scope": f"every width m <= {max_width}, every k",
