@@ -265,12 +265,6 @@ class Target:
             return np.array([float(self._rho(float(t), prec)) for t in ts], dtype=float)
         return np.array([self._rho(t, prec) for t in ts], dtype=object)
 
-    def _rho_mp(self, prec):
-        """rho as an mpf function for mpmath.quad (float64 targets through 20 digits)."""
-        if prec.kind == "float":
-            return lambda x: mpmath.mpf(self._rho(float(x), prec))
-        return lambda x: self._rho(x, prec)
-
     def _primitive(self, ts, prec):
         if prec.kind == "float":
             # cumulative adaptive quadrature of the float64 kernel (scipy), piece by piece
@@ -284,7 +278,7 @@ class Target:
                 out.append(acc)
             return np.array(out, dtype=float)
         out, acc, prev = [], mpmath.mpf(0), mpmath.mpf(0)
-        f = self._rho_mp(prec)
+        f = lambda x: self._rho(x, prec)  # noqa: E731
         with mpmath.workdps(prec.dps + 5):
             for t in ts:
                 if t > prev:
@@ -299,7 +293,7 @@ class Target:
             return sum(scipy.integrate.quad(f, lo, hi, epsabs=1e-15, epsrel=1e-13, limit=200)[0]
                        for lo, hi in ((0, 1), (1, 10), (10, 100), (100, np.inf)))
         with mpmath.workdps(prec.dps + 5):
-            out = mpmath.quad(self._rho_mp(prec), [0, 1, 10, 100, mpmath.inf])
+            out = mpmath.quad(lambda x: self._rho(x, prec), [0, 1, 10, 100, mpmath.inf])
         return +out
 
     def _params(self, prec, *values):
@@ -543,14 +537,17 @@ class PowerLaw(Target):
     def tail(self, ts):
         """int_t^inf rho at each time of ts (float64 array; alpha > 1), without the
         cancellation of integral() - primitive() at large t."""
-        if not self.alpha > 1:
-            raise ValueError(f"int_t^inf rho needs alpha > 1, got PowerLaw(alpha={self.alpha}) (not integrable)")
+        self._check_integrable()
         ts = _times(ts, Precision())
         return np.asarray(_compiled_array("powerlaw_tail")(ts, float(self.alpha)), dtype=float)
 
-    def _integral(self, prec):
+    def _check_integrable(self):
         if not self.alpha > 1:
-            raise ValueError(f"int_0^inf rho needs alpha > 1, got PowerLaw(alpha={self.alpha}) (not integrable)")
+            raise ValueError(f"int rho up to infinity needs alpha > 1, got PowerLaw(alpha={self.alpha}) "
+                             "(not integrable)")
+
+    def _integral(self, prec):
+        self._check_integrable()
         return _compiled("powerlaw_integral", 0, prec.kind)(prec.number(self.alpha))
 
 

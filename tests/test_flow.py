@@ -101,7 +101,7 @@ def test_float_residual_sum_within_its_bound(inv, m, seed, kick):
     exact = P._exp_part_exact(Y[:, :m], Y[:, m:])
     err = np.abs(S - exact)
     assert np.all(err <= Serr + EPS / 2 * np.abs(exact)), (err, Serr)
-    assert np.all(Serr <= 1e6 * err + 1e4 * EPS * np.abs(S) + 1e-300) or np.all(Serr < 1e-10)
+    assert np.all(Serr <= 1e6 * err + 1e4 * EPS * np.abs(S) + 1e-300)
 
 
 def test_batched_gradients_and_hessians_match_one_at_a_time():
@@ -142,6 +142,9 @@ class _Quadratic:
 
     def gradient(self, y):
         return self.g + self.H.dot(y), None
+
+    def gradients(self, Ys):
+        return [self.gradient(y)[0] for y in Ys], [None] * len(Ys)
 
     def hessian(self, y):
         return self.H

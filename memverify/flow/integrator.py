@@ -35,12 +35,9 @@ class StepRejected(Exception):
 
 
 def stage_gradient(problem, y):
-    """problem.gradient(y) at a stage of a step: a point outside the domain (or an
-    overflow) rejects the step instead of ending the run."""
-    try:
-        return problem.gradient(y)
-    except (ValueError, OverflowError) as exc:
-        raise StepRejected(str(exc)) from None
+    """stage_gradients at one state: (grad J, its rounding-error bound)."""
+    G, Gerr = stage_gradients(problem, [y])
+    return G[0], Gerr[0]
 
 
 def stage_gradients(problem, Ys):

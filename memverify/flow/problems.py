@@ -207,8 +207,6 @@ class OffsetProblem:
         self._entries = _entries_compiled()
         self._moments = _exp_moments_exact()
         self._cache = (None, None)
-        # how many residual columns (a state, a rate w_k) were summed in float64 / in rationals
-        self.sums = {"float": 0, "exact": 0}
         self._set_reference([gmpy2.mpq(float(x)) for x in theta_ref[: self.m]],
                             [float(x) for x in theta_ref[self.m:]])
 
@@ -369,8 +367,6 @@ class OffsetProblem:
         if len(rows):
             S[rows] = self._exp_part_exact(U[rows], V[rows])
             Serr[rows] = EPS / 2 * np.abs(S[rows])
-        self.sums["exact"] += len(rows)
-        self.sums["float"] += nS - len(rows)
         R = S - T[:, :3]
         E = 2 * Serr + EPS * np.abs(R) + rest
         if nS == 1:
