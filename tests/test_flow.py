@@ -104,6 +104,48 @@ def test_float_residual_sum_within_its_bound(inv, m, seed, kick):
     assert np.all(Serr <= 1e6 * err + 1e4 * EPS * np.abs(S) + 1e-300)
 
 
+def _exp_part_reference(P, U, V, dps=80):
+    """S_n(w_k) of OffsetProblem P at offsets U, V, in mpmath at `dps` digits from the
+    problem's exact parameters (an evaluation independent of P's own sums)."""
+    import gmpy2
+
+    out = np.zeros((len(U), 3, P.m), dtype=object)
+    with mpmath.workdps(dps):
+        for row, (u, v) in enumerate(zip(U, V)):
+            w = [mpmath.mpf(float(x)) + mpmath.mpf(float(y)) for x, y in zip(P.w_ref, v)]
+            c = [mpmath.mpf(gmpy2.mpfr(a, 400)) + mpmath.mpf(float(du)) for a, du in zip(P.a_exact, u)]
+            terms = list(zip(c, w)) + [(mpmath.mpf(gmpy2.mpfr(a, 400)), mpmath.mpf(gmpy2.mpfr(r, 400)))
+                                       for a, r in P._base_terms]
+            for k in range(P.m):
+                for n in range(3):
+                    out[row, n, k] = sum(ci * math.factorial(n) / (w[k] + ri) ** (n + 1) for ci, ri in terms)
+    return out
+
+
+@given(st.sampled_from([10.0, 30.0, 40.0]), st.sampled_from([3, 10]), st.integers(0, 2**32 - 1),
+       st.sampled_from([1e-12, 1e-9, 1e-5, 1e-2]))
+@settings(max_examples=16, deadline=None)
+def test_double_word_residual_sum_within_its_bound(inv, m, seed, kick):
+    """The double-word sum of the residuals' exponential part (used where the float64
+    sum cancels) is within its bound of an 80-digit reference, near and away from M*;
+    the bound is not vacuous, and where the terms cancel it is far below the float
+    sum's own bound (the reason to have it)."""
+    from memverify.flow.problems import EPS, OffsetProblem
+
+    rng = np.random.default_rng(seed)
+    a0, w0 = manifold_point([1.0], [1.0], m, [0.75 + 0.1 * k for k in range(m - 1)])
+    P = OffsetProblem(_loss(inv, m), a0 + w0)
+    P.rebase(np.concatenate([rng.normal(0, 1e-9, m) * rng.uniform(0, 1, m) ** 4, rng.normal(0, 1e-3, m)]))
+    Y = np.concatenate([rng.normal(0, kick, (3, m)), rng.normal(0, kick, (3, m))], axis=1)
+    S, Serr = P._exp_part_dd(Y[:, :m], Y[:, m:])
+    ref = _exp_part_reference(P, Y[:, :m], Y[:, m:])
+    err = np.abs(S - ref).astype(float)
+    assert np.all(err <= Serr + EPS / 2 * np.abs(S) * (1 + EPS)), (err, Serr)
+    assert np.all(Serr <= 1e6 * err + 1e-26 * np.abs(S).max() + 1e-300)
+    _, Ferr = P._exp_part_float(Y[:, :m], Y[:, m:])
+    assert np.all(Serr <= 1e-9 * Ferr + 1e-300)
+
+
 def test_batched_gradients_and_hessians_match_one_at_a_time():
     from memverify.flow.problems import OffsetProblem
 
