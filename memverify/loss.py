@@ -11,7 +11,7 @@ import sympy as sp
 
 from . import _validate
 from .backends import Precision, compile_exprs, rounding_bound
-from .symbolic import Moment, derive, norm_symbol
+from .symbolic import Moment, derive, loss_value, norm_symbol
 from .targets import Target
 
 _ORDERS = {"value": (0,), "value_error": (0,), "gradient": (0, 1), "hessian": (1, 2)}
@@ -23,15 +23,20 @@ def _moment_symbols(m):
 
 @functools.lru_cache(maxsize=None)
 def _compiled(m, what, kind):
-    d = derive(m)
+    # J alone where only J is needed: the derivatives cost most of derive(m) at large m
+    a, w, J = loss_value(m)
     msyms = _moment_symbols(m)
-    reps = {Moment(n, d.w[i]): msyms[n][i] for n in range(3) for i in range(m)}
-    expr = {"value": d.J, "value_error": d.J, "gradient": list(d.gradient), "hessian": d.hessian.tolist()}[what]
+    reps = {Moment(n, w[i]): msyms[n][i] for n in range(3) for i in range(m)}
+    if what in ("gradient", "hessian"):
+        d = derive(m)
+        expr = list(d.gradient) if what == "gradient" else d.hessian.tolist()
+    else:
+        expr = J
     if what == "value_error":  # J's own float64 rounding, from the same derived expression
         expr = rounding_bound(sp.sympify(expr).xreplace(reps))
     expr = sp.sympify(expr).xreplace(reps) if what in ("value", "value_error") else \
         [e.xreplace(reps) if what == "gradient" else [x.xreplace(reps) for x in e] for e in expr]
-    args = list(d.a) + list(d.w) + [x for row in msyms for x in row] + [norm_symbol]
+    args = list(a) + list(w) + [x for row in msyms for x in row] + [norm_symbol]
     return compile_exprs(args, expr, kind)
 
 

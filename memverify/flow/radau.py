@@ -58,9 +58,11 @@ def radau_tableau():
     # the nodes: zeros of d^{s-1}/dx^{s-1} [x^{s-1} (x - 1)^s] (Radau right), ascending
     nodes = sp.Poly(sp.diff(x ** (s - 1) * (x - 1) ** s, x, s - 1), x)
     c = sorted(sp.roots(nodes, x).keys(), key=lambda r: float(r))
-    # A_ij = int_0^{c_i} l_j(x) dx with l_j the Lagrange basis on the nodes (collocation)
-    lag = [sp.prod([(x - c[k]) / (c[j] - c[k]) for k in range(s) if k != j]) for j in range(s)]
-    A = sp.Matrix(s, s, lambda i, j: sp.radsimp(sp.expand(sp.integrate(sp.expand(lag[j]), (x, 0, c[i])))))
+    # collocation, C(s): sum_j A_ij c_j^(k-1) = c_i^k / k for k = 1..s, a Vandermonde system
+    # (A_ij = int_0^{c_i} of the j-th Lagrange polynomial, without integrating)
+    V = sp.Matrix(s, s, lambda k, j: c[j] ** k)
+    R = sp.Matrix(s, s, lambda i, k: c[i] ** (k + 1) / (k + 1))
+    A = (R * V.T.inv()).applyfunc(lambda v: sp.radsimp(sp.expand(v)))
     b = A.row(s - 1)
     lam = sp.Symbol("lam")
     # the characteristic polynomial has rational coefficients: gamma0 is a CRootOf

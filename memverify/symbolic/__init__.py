@@ -4,9 +4,9 @@ the paper's printed formulas (`memverify.symbolic.paper`) so that claims can
 prove them equal, or not."""
 
 from .loss import (AbsTemplateMoment, LossDerivation, Moment, TemplateMoment, derive,
-                   expsum_moment, memory_target, model, norm_symbol, parameters,
+                   expsum_moment, loss_value, memory_target, model, norm_symbol, parameters,
                    reduce_integrals, rho, t)
 
 __all__ = ["AbsTemplateMoment", "LossDerivation", "Moment", "TemplateMoment", "derive",
-           "expsum_moment", "memory_target", "model", "norm_symbol", "parameters",
+           "expsum_moment", "loss_value", "memory_target", "model", "norm_symbol", "parameters",
            "reduce_integrals", "rho", "t"]

@@ -136,11 +136,18 @@ class LossDerivation:
 
 
 @functools.lru_cache(maxsize=None)
-def derive(m):
-    """Derive J (eq. 18), its gradient and its Hessian for width m."""
+def loss_value(m):
+    """J (eq. 18) for width m alone: (a, w, J), without the derivatives (which cost
+    most of `derive` at large m)."""
     a, w = parameters(m)
     integral = sp.Integral(sp.expand((model(a, w) - rho(t)) ** 2), (t, 0, sp.oo))
-    J = reduce_integrals(integral)
+    return a, w, reduce_integrals(integral)
+
+
+@functools.lru_cache(maxsize=None)
+def derive(m):
+    """Derive J (eq. 18), its gradient and its Hessian for width m."""
+    a, w, J = loss_value(m)
     theta = tuple(a) + tuple(w)
     grad = tuple(sp.diff(J, x) for x in theta)
     hess = sp.Matrix(2 * m, 2 * m, lambda i, j: sp.diff(grad[i], theta[j]))
