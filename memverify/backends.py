@@ -406,7 +406,7 @@ def dd_sum(x, axis=-1):
     """The sum of double words x = (hi, lo) along `axis`, by pairwise reduction:
     (sum, levels), the error at most levels * DD_ADD_BOUND u^2 times the sum of the
     terms' absolute values (each level's additions err relative to partial sums)."""
-    hi, lo = np.moveaxis(x[0], axis, -1), np.moveaxis(x[1], axis, -1)
+    hi, lo = x if axis in (-1, np.ndim(x[0]) - 1) else (np.moveaxis(x[0], axis, -1), np.moveaxis(x[1], axis, -1))
     levels = 0
     while hi.shape[-1] > 1:
         n, k = hi.shape[-1], hi.shape[-1] // 2

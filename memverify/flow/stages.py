@@ -108,12 +108,17 @@ def nested_newton(problem, W, y, Z, h, lam, Q, scale, why):
             return E, None
         return E, [Q.T.dot(Hi).dot(Q) for Hi in stage_hessians(problem, Y)]
 
+    Wh = np.array([[W[i][j] * inv_h for j in range(3)] for i in range(3)],
+                  dtype=float if ar.kind == "float" else object)
+
     def jacobian(Hq, modes):
-        # d E_(i,a) / d z_(j,b) = delta_ij Hq_i[a, b] + W_ij / h delta_ab, a, b in modes
+        # d E_(i,a) / d z_(j,b) = delta_ij Hq_i[a, b] + W_ij / h delta_ab, a, b in modes:
+        # (W / h) (x) I_k plus the stage Hessians' blocks on the diagonal
         k = len(modes)
-        return [[(Hq[i][modes[a], modes[b]] if i == j else 0 * inv_h)
-                 + (W[i][j] * inv_h if a == b else 0 * inv_h)
-                 for j in range(3) for b in range(k)] for i in range(3) for a in range(k)]
+        K = np.kron(Wh, np.eye(k, dtype=Wh.dtype))
+        for i in range(3):
+            K[i * k:(i + 1) * k, i * k:(i + 1) * k] += Hq[i][np.ix_(modes, modes)]
+        return K
 
     prev_step = None
     E, Hq = residual_and_hessians(z, True)
