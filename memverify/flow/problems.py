@@ -183,9 +183,10 @@ class OffsetProblem:
     (a divided difference times w_i - w*, exact in float64, plus the exact
     (sum a_i - a*) times the target term's moment), and the float64 sum carries a
     bound on its error; where that bound is more than FLOAT_SUM_MAX_LOSS times
-    what an exact sum would leave (the terms cancel among themselves), and for
-    widths below FLOAT_SUM_MIN_WIDTH, the sum is done in exact rational
-    arithmetic (gmpy2) and rounded once.  The only
+    what an exact sum would leave (the terms cancel among themselves), the sum is
+    redone in double words (about 32 digits, with its own bound), and where that
+    is not enough either, and for widths below FLOAT_SUM_MIN_WIDTH, in exact
+    rational arithmetic (gmpy2) and rounded once.  The only
     rounding left is then the template moment's (float64, relative accuracy).
     The state y is the offset of theta from a reference that moves with the flow
     (`rebase` after every accepted step); a is kept as exact rationals there,
@@ -226,6 +227,7 @@ class OffsetProblem:
         exact: Sterbenz), and the groups' sum a_i - a*, exactly, as hi + lo + rem."""
         self.a_exact = list(a_exact)
         self.a_ref = np.array([float(a) for a in a_exact])
+        self._float_cancels = False  # the float64 sum was not enough at this reference
         self._a_dd = np.array([_double_word(a) for a in a_exact]).T  # hi, lo, remainder
         self.w_ref = np.array(w_ref, dtype=float)
         self.theta_ref = np.concatenate([self.a_ref, self.w_ref])
@@ -395,24 +397,31 @@ class OffsetProblem:
         T, T_err = self._templates(x.ravel())
         T, T_err = T.reshape(4, nS, m).transpose(1, 0, 2), T_err.reshape(4, nS, m).transpose(1, 0, 2)
         rest = EPS * np.abs(x)[:, None, :] * np.abs(T[:, 1:]) + 2 * T_err[:, :3]
+        S, Serr, rows = np.zeros((nS, 3, m)), np.zeros((nS, 3, m)), np.arange(nS)
+
+        def resolved(S_, Serr_, r):
+            # the sum's error is within FLOAT_SUM_MAX_LOSS of what an exact sum would
+            # leave, or within FLOAT_SUM_REL_MAX of R_n: per state, over every n and k
+            ok = ((Serr_ <= FLOAT_SUM_MAX_LOSS * (EPS * np.abs(S_) + rest[r]))
+                  | (Serr_ <= FLOAT_SUM_REL_MAX * np.abs(S_ - T[r, :3]))) & np.isfinite(Serr_)
+            return ok.all(axis=(1, 2))
+
         if m >= FLOAT_SUM_MIN_WIDTH:
-            with np.errstate(over="ignore", invalid="ignore"):
-                S, Serr = self._exp_part_float(U, V)
-            # a state where the float sum is not good enough: redo it exactly
-            good = ((Serr <= FLOAT_SUM_MAX_LOSS * (EPS * np.abs(S) + rest))
-                    | (Serr <= FLOAT_SUM_REL_MAX * np.abs(S - T[:, :3]))) & np.isfinite(Serr)
-            rows = np.nonzero(~good.all(axis=(1, 2)))[0]
+            if not self._float_cancels:
+                with np.errstate(over="ignore", invalid="ignore"):
+                    Sf, Sferr = self._exp_part_float(U, V)
+                done = resolved(Sf, Sferr, rows)
+                S[done], Serr[done] = Sf[done], Sferr[done]
+                rows = rows[~done]
+                # until the next rebase (the stages of one step are alike), straight to double words
+                self._float_cancels = len(rows) > 0
             if len(rows) and self._dd_exact_rates:
                 with np.errstate(over="ignore", invalid="ignore"):
                     Sd, Sderr = self._exp_part_dd(U[rows], V[rows])
                 Sderr = Sderr + EPS / 2 * np.abs(Sd)
-                ok = ((Sderr <= FLOAT_SUM_MAX_LOSS * (EPS * np.abs(Sd) + rest[rows]))
-                      | (Sderr <= FLOAT_SUM_REL_MAX * np.abs(Sd - T[rows, :3]))) & np.isfinite(Sderr)
-                done = ok.all(axis=(1, 2))
+                done = resolved(Sd, Sderr, rows)
                 S[rows[done]], Serr[rows[done]] = Sd[done], Sderr[done]
                 rows = rows[~done]
-        else:
-            S, Serr, rows = np.zeros((nS, 3, m)), np.zeros((nS, 3, m)), np.arange(nS)
         if len(rows):
             S[rows] = self._exp_part_exact(U[rows], V[rows])
             Serr[rows] = EPS / 2 * np.abs(S[rows])
