@@ -42,7 +42,9 @@ def _expand_exponents(expr):
 @functools.lru_cache(maxsize=None)
 def exp_term_moment(n):
     """M_n(s) of the single exponential e^{-w t}: sympy gives n!/(s + w)^(n+1)."""
-    return sp.simplify(sp.integrate(t**n * sp.exp(-(s + _w) * t), (t, 0, sp.oo), conds="none"))
+    # integrated at one positive rate u, then u = s + w (sympy is much faster on that form)
+    u = sp.Symbol("u", positive=True)
+    return sp.integrate(t**n * sp.exp(-u * t), (t, 0, sp.oo), conds="none").subs(u, s + _w)
 
 
 @functools.lru_cache(maxsize=None)

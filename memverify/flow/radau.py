@@ -72,8 +72,9 @@ def radau_tableau():
     V = sp.Matrix(s, s, lambda k, i: c[i] ** k)
     rhs = sp.Matrix([sp.Rational(1, k + 1) - (gamma0 if k == 0 else 0) for k in range(s)])
     b_hat = V.LUsolve(rhs)
-    e = (b_hat.T - b) * A.inv()
-    return {"c": c, "A": A, "gamma0": gamma0, "e": list(e)}
+    # each e_i is p_i + q_i gamma0 with p_i, q_i in Q(sqrt 6): expanded, it evaluates fast
+    e = [sp.radsimp(sp.expand(v)) for v in (b_hat.T - b) * A.inv()]
+    return {"c": c, "A": A, "gamma0": gamma0, "e": e}
 
 
 @functools.lru_cache(maxsize=None)
