@@ -599,7 +599,8 @@ def test_targets_are_values():
 
 
 def test_global_minimiser_cache_is_keyed_by_value():
-    from memverify.landscape import _global_minimiser, global_minimiser
+    from memverify.landscape import global_minimiser
+    from memverify.landscape.minimiser import _global_minimiser
 
     _global_minimiser.cache_clear()
     first = global_minimiser(ExpSum([1.0, 0.5], [1.0, 3.0]), 1, dps=20)

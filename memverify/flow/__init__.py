@@ -9,7 +9,7 @@ e^{c/omega}, with the hitting times of Theorem C.1 as events.
 - `PrecisionError`: float64 cannot resolve the gradient, the Hessian's small
   eigenvalues or an event (method='fast');
 - `linearised_flow`: the prediction of eqs. 109-113 and its hitting times;
-- `manifold_point`: initialisations on M* (Definition C.1);
+- `manifold_point`: initialisations on M* (Definition C.1; from `memverify.landscape`);
 - `sweep`: many runs on a concurrent.futures executor or a dask client;
 - `gradient_flow(..., momentum=gamma)`: the heavy-ball flow (Appendix E), 'exact' only.
 """
@@ -20,7 +20,8 @@ from .events import LossHitting, ParamSeparation, hitting_events
 __all__ = ["FlowResult", "LossHitting", "ParamSeparation", "PrecisionError", "gradient_flow",
            "hitting_events"]
 
-from .linearised import LinearisedFlow, linearised_flow, manifold_point  # noqa: E402
+from .linearised import LinearisedFlow, linearised_flow  # noqa: E402
+from ..landscape import manifold_point  # noqa: E402  (M* points live in landscape)
 
 __all__ += ["LinearisedFlow", "linearised_flow", "manifold_point"]
 

@@ -13,22 +13,6 @@ from ._arith import Arith
 from .problems import auto_dps
 
 
-def manifold_point(astar, wstar, m, extra_w, extra_a=None):
-    """A point of M* (Definition C.1) for the exponential part sum_j a*_j e^{-w*_j t}:
-    components 1..m* are (a*_j, w*_j); the other m - m* have rates `extra_w`
-    (distinct from the w*_j) and amplitudes `extra_a` (default 0, which puts
-    the point on M*; non-zero values put it near M*).  Returns (a0, w0) lists."""
-    astar = _validate.vector(astar, "astar")
-    wstar = _validate.vector(wstar, "wstar", length=len(astar), positive_entries=True, distinct=True)
-    m = _validate.integer(m, "m", minimum=len(astar) + 1)
-    k = m - len(astar)
-    extra_w = _validate.vector(extra_w, "extra_w", length=k, positive_entries=True)
-    extra_a = (0.0,) * k if extra_a is None else _validate.vector(extra_a, "extra_a", length=k)
-    if set(extra_w) & set(wstar):
-        raise ValueError("extra_w must differ from the rates wstar (else the point is in another M*_P)")
-    return list(astar) + list(extra_a), list(wstar) + list(extra_w)
-
-
 @dataclass
 class LinearisedFlow:
     """theta(tau) ~ theta_0 - int_0^tau e^{-H_0 s} ds g_0 (eq. 109) and its hitting times.

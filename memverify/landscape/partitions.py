@@ -1,0 +1,167 @@
+"""Definition C.1's partitions of [m] and Theorem D.1's partitions into d blocks
+(`Partition`, enumerated by `ordered_partitions` and `mstar_partitions`), and their
+exact counts (`stirling2`, `surjections`, `ordered_bell`: Python integers)."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+from dataclasses import dataclass
+
+
+from .. import _validate
+
+
+@functools.lru_cache(maxsize=None)
+def _stirling_row(n):
+    if n == 0:
+        return (1,)
+    prev = _stirling_row(n - 1)
+    # S(n, k) = k S(n-1, k) + S(n-1, k-1)
+    return tuple((k * prev[k] if k < len(prev) else 0) + (prev[k - 1] if k >= 1 else 0) for k in range(n + 1))
+
+
+def stirling2(n, k):
+    """Stirling number of the second kind S(n, k): the partitions of an n-set into k non-empty blocks."""
+    n = _validate.integer(n, "n", minimum=0)
+    k = _validate.integer(k, "k", minimum=0)
+    if k > n:
+        return 0
+    if n > 2000:
+        raise ValueError(f"n must be <= 2000 (the row of Stirling numbers is cached), got {n}")
+    if n > 400:  # the recursion would go deeper than Python allows: fill the cache upwards first
+        for j in range(0, n, 400):
+            _stirling_row(j)
+    return _stirling_row(n)[k]
+
+
+def surjections(n, k):
+    """k! S(n, k): the surjections of an n-set onto a k-set (ordered partitions into k blocks)."""
+    return math.factorial(_validate.integer(k, "k", minimum=0)) * stirling2(n, k)
+
+
+def ordered_bell(n):
+    """sum_k k! S(n, k) (the Fubini number): all ordered set partitions of an n-set."""
+    n = _validate.integer(n, "n", minimum=0)
+    return sum(surjections(n, k) for k in range(n + 1))
+
+
+@dataclass(frozen=True)
+class Partition:
+    """A partition P of [m] = {0..m-1} (Definition C.1): labelled non-empty
+    blocks I_1..I_k (`blocks`) and the blocks I_{0,1}..I_{0,i0} of I_0
+    (`zero_blocks`, possibly none).  Theorem D.1's partitions have no I_0."""
+
+    m: int
+    blocks: tuple
+    zero_blocks: tuple = ()
+
+    def __post_init__(self):
+        m = _validate.integer(self.m, "m", minimum=1)
+        blocks = tuple(tuple(sorted(_validate.integer(i, "index") for i in b)) for b in self.blocks)
+        zero = tuple(tuple(sorted(_validate.integer(i, "index") for i in b)) for b in self.zero_blocks)
+        if not blocks:
+            raise ValueError("blocks must hold at least one block I_1")
+        if any(not b for b in blocks + zero):
+            raise ValueError("every block of a partition must be non-empty")
+        flat = [i for b in blocks + zero for i in b]
+        if sorted(flat) != list(range(m)):
+            raise ValueError(f"blocks must partition {{0..{m - 1}}} (each index once), got {blocks + zero}")
+        object.__setattr__(self, "blocks", blocks)
+        # I_{0,r} carry no label: a canonical order makes equal partitions compare equal
+        object.__setattr__(self, "zero_blocks", tuple(sorted(zero)))
+
+    @property
+    def k(self):
+        """Number of labelled blocks (m* in Definition C.1, d in Theorem D.1)."""
+        return len(self.blocks)
+
+    @property
+    def i0(self):
+        """Number of blocks of I_0."""
+        return len(self.zero_blocks)
+
+    @property
+    def size_I0(self):
+        return sum(len(b) for b in self.zero_blocks)
+
+    @property
+    def dimension(self):
+        """Dimension of M*_P, sum_j (|I_j| - 1) + sum_r |I_{0,r}| = m - m* (Remark C.2; with
+        I_0 the rates v_r are free too), and of M_{P,(b,v),(m,d)}: m - d."""
+        return self.m - self.k
+
+    @property
+    def rank_bound(self):
+        """Prop. C.3's bound on rank Hess J_bar on M*_P: 2m* + |I_0|."""
+        return 2 * self.k + self.size_I0
+
+    @property
+    def row_count_bound(self):
+        """The finer count in Prop. C.3's proof: at most 2m* + i0 + i2 distinct rows, i2 the
+        number of blocks of I_0 with at least two elements."""
+        return 2 * self.k + self.i0 + sum(len(b) >= 2 for b in self.zero_blocks)
+
+    def block_of(self, i):
+        """(label, block) holding index i: label j >= 1 for I_j, (0, r) for I_{0,r}."""
+        for j, b in enumerate(self.blocks):
+            if i in b:
+                return j + 1, b
+        for r, b in enumerate(self.zero_blocks):
+            if i in b:
+                return (0, r + 1), b
+        raise ValueError(f"index {i} not in the partition")
+
+    def __str__(self):
+        show = lambda b: "{" + ",".join(str(i + 1) for i in b) + "}"
+        parts = [f"I_{j + 1}={show(b)}" for j, b in enumerate(self.blocks)]
+        parts += [f"I_0,{r + 1}={show(b)}" for r, b in enumerate(self.zero_blocks)]
+        return " ".join(parts)
+
+    def as_dict(self):
+        return {"m": self.m, "blocks": [[i + 1 for i in b] for b in self.blocks],
+                "zero_blocks": [[i + 1 for i in b] for b in self.zero_blocks], "dimension": self.dimension}
+
+
+def _set_partitions(items):
+    """Every partition of the list `items` into unlabelled non-empty blocks."""
+    if not items:
+        yield []
+        return
+    first, rest = items[0], items[1:]
+    for part in _set_partitions(rest):
+        yield [[first]] + part
+        for j in range(len(part)):
+            yield part[:j] + [[first] + part[j]] + part[j + 1:]
+
+
+def ordered_partitions(m, k):
+    """Every partition of [m] into k labelled non-empty blocks (no I_0): k! S(m, k) of them."""
+    m = _validate.integer(m, "m", minimum=1)
+    k = _validate.integer(k, "k", minimum=1)
+    for part in _set_partitions(list(range(m))):
+        if len(part) == k:
+            for perm in itertools.permutations(part):
+                yield Partition(m, tuple(tuple(b) for b in perm))
+
+
+def mstar_partitions(m, m_star, with_I0=False):
+    """The partitions of Definition C.1 for width m and m* labelled blocks:
+    I_0 empty (m*! S(m, m*) of them), or, with `with_I0`, also every non-empty
+    I_0 split into unlabelled blocks I_{0,r}."""
+    m = _validate.integer(m, "m", minimum=1)
+    m_star = _validate.integer(m_star, "m_star", minimum=1)
+    if m_star > m:
+        raise ValueError(f"m must be >= m_star (Definition C.1 needs m >= m*), got m={m}, m_star={m_star}")
+    if not with_I0:
+        yield from ordered_partitions(m, m_star)
+        return
+    for size in range(0, m - m_star + 1):
+        for zero in itertools.combinations(range(m), size):
+            rest = [i for i in range(m) if i not in zero]
+            for zparts in _set_partitions(list(zero)):
+                for part in _set_partitions(rest):
+                    if len(part) == m_star:
+                        for perm in itertools.permutations(part):
+                            yield Partition(m, tuple(tuple(b) for b in perm), tuple(tuple(b) for b in zparts))
