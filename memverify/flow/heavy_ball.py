@@ -18,7 +18,6 @@ from dataclasses import dataclass
 import mpmath
 import numpy as np
 
-from ._arith import _phi_mp
 from .integrator import StepRejected, stage_gradient
 
 
@@ -59,29 +58,7 @@ class HeavyBallProblem:
 
 def _block_phi(ar, k, s, lam, gamma, v1, v2):
     """phi_k(s B) (v1, v2) for the 2x2 blocks B = [[0, 1], [-lam, -gamma]] (elementwise over modes)."""
-    if ar.kind == "float":
-        disc = np.sqrt((gamma * gamma - 4 * lam).astype(complex))
-        mp_, mm = (-gamma + disc) / 2, (-gamma - disc) / 2
-        fp, fm = _phi_c(ar, k, s * mp_), _phi_c(ar, k, s * mm)
-        gap = np.abs(s * disc)
-        with np.errstate(all="ignore"):
-            w1 = (v2 - mm * v1)  # (B - mm I) v, first row
-            w2 = (-lam * v1 - (gamma + mm) * v2)
-            u1 = (v2 - mp_ * v1)
-            u2 = (-lam * v1 - (gamma + mp_) * v2)
-            r1 = (fp * w1 - fm * u1) / (mp_ - mm)
-            r2 = (fp * w2 - fm * u2) / (mp_ - mm)
-        close = gap < 1e-6
-        if np.any(close):
-            mu = -gamma / 2 + 0 * lam[close]
-            f0 = _phi_c(ar, k, s * mu)
-            f1 = s * (f0 - k * _phi_c(ar, k + 1, s * mu))  # d/dmu phi_k(s mu)
-            a1, a2 = v1[close], v2[close]
-            d1 = a2 - mu * a1
-            d2 = -lam[close] * a1 - (gamma + mu) * a2
-            r1[close] = f0 * a1 + f1 * d1
-            r2[close] = f0 * a2 + f1 * d2
-        return np.real(r1), np.real(r2)
+    # the heavy-ball flow runs in mpmath only (gradient_flow refuses method='fast' for it)
     out1 = np.empty(len(lam), dtype=object)
     out2 = np.empty(len(lam), dtype=object)
     tiny = mpmath.mpf(10) ** (-(ar.dps // 2))
@@ -90,44 +67,16 @@ def _block_phi(ar, k, s, lam, gamma, v1, v2):
         mp_, mm = (-gamma + disc) / 2, (-gamma - disc) / 2
         if abs(s * disc) < tiny:
             mu = -gamma / 2
-            f0 = _phi_mp(k, s * mu)
-            f1 = s * (f0 - k * _phi_mp(k + 1, s * mu))
+            f0 = ar.phi(k, [s * mu])[0]
+            f1 = s * (f0 - k * ar.phi(k + 1, [s * mu])[0])
             r1 = f0 * a1 + f1 * (a2 - mu * a1)
             r2 = f0 * a2 + f1 * (-li * a1 - (gamma + mu) * a2)
         else:
-            fp, fm = _phi_mp(k, s * mp_), _phi_mp(k, s * mm)
+            fp, fm = ar.phis([s * mp_, s * mm], (k,))[0]
             r1 = (fp * (a2 - mm * a1) - fm * (a2 - mp_ * a1)) / (mp_ - mm)
             r2 = (fp * (-li * a1 - (gamma + mm) * a2) - fm * (-li * a1 - (gamma + mp_) * a2)) / (mp_ - mm)
         out1[i], out2[i] = mpmath.re(r1), mpmath.re(r2)
     return out1, out2
-
-
-def _phi_c(ar, k, z):
-    """phi_k at complex z (float64): series near 0, closed form elsewhere."""
-    z = np.asarray(z, dtype=complex)
-    out = np.empty_like(z)
-    small = np.abs(z) < 0.5
-    zs = z[small]
-    acc = np.zeros_like(zs)
-    term = np.ones_like(zs) / _fact(k)
-    for j in range(22):
-        acc += term
-        term = term * zs / (j + k + 1)
-    out[small] = acc
-    zb = z[~small]
-    with np.errstate(all="ignore"):
-        val = np.exp(zb)
-        for j in range(k):
-            val = val - zb**j / _fact(j)
-        out[~small] = val / zb**k
-    return out
-
-
-def _fact(k):
-    out = 1
-    for j in range(2, k + 1):
-        out *= j
-    return out
 
 
 @dataclass
