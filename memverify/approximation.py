@@ -39,7 +39,7 @@ import scipy.special
 import sympy as sp
 
 from . import _validate
-from .backends import compile_exprs
+from .backends import compile_exprs, illinois
 from .targets import ExpSum, PowerLaw, Target, powerlaw_kernel, powerlaw_primitive  # noqa: F401  (re-exported)
 
 NORMS = ("L1", "L2", "Linf")
@@ -195,30 +195,10 @@ def _roots(target, a, w, ts, N):
     hi = np.array([T[i + 1] for i in idx], dtype=N_dtype(N))
     elo = np.array([e[i] for i in idx], dtype=N_dtype(N))
     ehi = np.array([e[i + 1] for i in idx], dtype=N_dtype(N))
-    # vectorised Illinois steps (regula falsi that halves the stale end's value so
-    # both ends move: superlinear), every bracket together; stop when all are tiny
     steps = 80 if N.kind == "float" else int(40 + 4 * N.dps)
     tol = 4e-16 if N.kind == "float" else mpmath.mpf(10) ** (-N.dps)
-    last = np.zeros(len(lo), dtype=int)
-    for it in range(steps):
-        mid = hi - ehi * (hi - lo) / (ehi - elo)
-        bad = ~((mid > lo) & (mid < hi))
-        if np.any(bad):
-            mid[bad] = (lo[bad] + hi[bad]) / 2
-        em = target.values(mid, dps=N.dps) - _sum_values(a, w, mid, N)
-        left = N.sign(em) * N.sign(elo) > 0
-        lo = np.where(left, mid, lo)
-        elo = np.where(left, em, elo)
-        hi = np.where(left, hi, mid)
-        ehi = np.where(left, ehi, em)
-        # Illinois: an end kept twice in a row gets its function value halved
-        keep_hi = left & (last == 1)
-        keep_lo = ~left & (last == -1)
-        ehi = np.where(keep_hi, ehi / 2, ehi)
-        elo = np.where(keep_lo, elo / 2, elo)
-        last = np.where(left, 1, -1)
-        if all(d <= tol * (1 + abs(x)) for d, x in zip(hi - lo, hi)):
-            break
+    lo, hi = illinois(lambda x: target.values(x, dps=N.dps) - _sum_values(a, w, x, N), lo, hi, elo, ehi, tol,
+                      max_iter=steps)
     return list((lo + hi) / 2), e
 
 
@@ -546,15 +526,8 @@ def appendix_b_route(omega, m, T, n_grid=None):
     sg = sg[sg > 0]
     err_vals = _q_orig(omega, T, sg) - C.chebval(2 * sg - 1, cheb)
     idx = np.nonzero(np.sign(err_vals[:-1]) * np.sign(err_vals[1:]) < 0)[0]
-    lo, hi = sg[idx], sg[idx + 1]
-    flo, fhi = err_vals[idx], err_vals[idx + 1]
-    for it in range(50):
-        mid = np.where(it % 3 == 2, (lo + hi) / 2, hi - fhi * (hi - lo) / (fhi - flo))
-        mid = np.where((mid > lo) & (mid < hi), mid, (lo + hi) / 2)
-        fm = _q_orig(omega, T, mid) - C.chebval(2 * mid - 1, cheb)
-        left = np.sign(fm) == np.sign(flo)
-        lo, flo = np.where(left, mid, lo), np.where(left, fm, flo)
-        hi, fhi = np.where(left, hi, mid), np.where(left, fhi, fm)
+    lo, hi = illinois(lambda x: _q_orig(omega, T, x) - C.chebval(2 * x - 1, cheb), sg[idx], sg[idx + 1],
+                      err_vals[idx], err_vals[idx + 1], 4e-16, offset=0, max_iter=80)
     roots = (lo + hi) / 2
     pts = np.concatenate([[0.0], roots, [1.0]])
     # primitive in s of q_orig: int_0^s rho(-T log u)/u du = (1/T) int_{-T log s}^inf rho

@@ -71,3 +71,24 @@ def test_dd_bounds_are_not_vacuous():
     x, y = _words(rng, 20000, 1), _words(rng, 20000, 1)
     worst = max(_rel_errors(dd_mul(x, y), [p * q for p, q in zip(_exact(x), _exact(y))]))
     assert DD_MUL_BOUND * DD_U2 / 100 < worst <= DD_MUL_BOUND * DD_U2
+
+
+def test_illinois_finds_roots_in_each_kind_of_number():
+    """The one root finder: float64 and mpmath brackets, scalars and arrays, either
+    orientation; and it does not return a point outside its bracket."""
+    import mpmath
+
+    from memverify.backends import illinois
+
+    lo, hi = illinois(lambda x: x**3 - 2, 0.0, 2.0, -2.0, 6.0, 1e-15)
+    assert lo <= 2 ** (1 / 3) <= hi and hi - lo <= 4e-15
+    with mpmath.workdps(40):
+        lo, hi = illinois(lambda x: 2 - x**3, mpmath.mpf(0), mpmath.mpf(2), mpmath.mpf(2), mpmath.mpf(-6),
+                          mpmath.mpf(10) ** -38)
+        assert abs(hi - mpmath.cbrt(2)) <= mpmath.mpf(10) ** -37
+    lo, hi = illinois(np.sin, np.array([3.0, 6.0]), np.array([4.0, 6.5]), np.sin([3.0, 6.0]), np.sin([4.0, 6.5]),
+                      1e-15)
+    assert np.allclose(hi, [np.pi, 2 * np.pi], rtol=1e-14, atol=0)
+    # a step function: regula falsi alone would stall; Illinois and bisection still close in
+    lo, hi = illinois(lambda x: 1.0 if x > 1 else -1.0, 0.0, 3.0, -1.0, 1.0, 1e-15)
+    assert lo <= 1 < hi and hi - lo <= 1e-14

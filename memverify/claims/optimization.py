@@ -17,7 +17,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from ..backends import Precision, to_arb
+from ..backends import Precision, illinois, to_arb
 from ..flow import (LossHitting, ParamSeparation, flow_spec, gradient_flow, linearised_flow, manifold_point, run_spec,
                     sweep)
 from ..loss import Loss
@@ -348,13 +348,7 @@ def _escape_time(x1, x2, tau, eps, dl, e, d, delta0):
     lo, hi = mpmath.mpf(0), mpmath.mpf(1)
     while g(hi) > 0:
         lo, hi = hi, hi * 2
-    for _ in range(200):
-        mid = (lo + hi) / 2
-        if g(mid) > 0:
-            lo = mid
-        else:
-            hi = mid
-    return float(hi)
+    return float(illinois(g, lo, hi, g(lo), g(hi), mpmath.mpf(10) ** (-15), offset=0)[1])
 
 
 def verify_appendix_e(eps_values=(1e-2, 3e-3, 1e-3, 3e-4, 1e-4), delta0=0.5, claimed_hb_exponent=0.5,

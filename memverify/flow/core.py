@@ -11,6 +11,7 @@ import mpmath
 import numpy as np
 
 from .. import _validate
+from ..backends import illinois
 from ..loss import Loss
 from .control import StepController
 from .events import (Event, EventContext, LossHitting, ParamSeparation, event_resolution,  # noqa: F401 (re-exported)
@@ -429,25 +430,7 @@ def _theta_at(st, s, ar, problem):
 
 
 def _locate(f, lo, hi, flo, fhi, t0, ar):
-    """The root of f on [lo, hi] (f(lo) <= 0 < f(hi)) by the Illinois method,
-    to a relative time accuracy of about 1e-14 (float) or 10^-(dps-5) (mpmath)."""
+    """The root of f on [lo, hi] (f(lo) <= 0 < f(hi)): the end where f > 0, to a
+    relative time accuracy of about 1e-14 (float) or 10^-(dps-5) (mpmath)."""
     tol_rel = ar.number(1e-14) if ar.kind == "float" else ar.number(10) ** (-(ar.dps - 5))
-    side = 0
-    for _ in range(200):
-        if hi - lo <= tol_rel * (t0 + hi):
-            break
-        x = hi - fhi * (hi - lo) / (fhi - flo) if fhi != flo else (lo + hi) / 2
-        if not (lo < x < hi):
-            x = (lo + hi) / 2
-        fx = f(x)
-        if fx > 0:
-            hi, fhi = x, fx
-            if side == 1:
-                flo = flo / 2
-            side = 1
-        else:
-            lo, flo = x, fx
-            if side == -1:
-                fhi = fhi / 2
-            side = -1
-    return hi
+    return illinois(f, lo, hi, flo, fhi, tol_rel, offset=t0)[1]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import mpmath
 
 from .. import _validate
+from ..backends import illinois
 from ..loss import Loss
 from ._arith import Arith
 from .problems import auto_dps
@@ -69,7 +70,7 @@ def linearised_flow(loss, a0, w0, delta, dps=None):
 
 def _first_crossing(f, lo=mpmath.mpf("1e-6"), hi_max=mpmath.mpf("1e300"), lo_min=mpmath.mpf("1e-300")):
     """The first tau with f(tau) > 0 (f increasing, f(0) < 0), scanning tau by factors
-    of 2 (down from `lo` when f(lo) > 0 already) and bisecting in log tau."""
+    of 2 (down from `lo` when f(lo) > 0 already), then refining the bracket (backends.illinois)."""
     while f(lo) > 0:
         if lo < lo_min:
             return lo
@@ -79,12 +80,4 @@ def _first_crossing(f, lo=mpmath.mpf("1e-6"), hi_max=mpmath.mpf("1e300"), lo_min
         lo, hi = hi, hi * 2
         if hi > hi_max:
             return mpmath.inf
-    for _ in range(200):
-        mid = mpmath.sqrt(lo * hi)
-        if f(mid) > 0:
-            hi = mid
-        else:
-            lo = mid
-        if hi / lo - 1 < mpmath.mpf(10) ** (-14):
-            break
-    return hi
+    return illinois(f, lo, hi, f(lo), f(hi), mpmath.mpf(10) ** (-14), offset=0)[1]
