@@ -39,7 +39,7 @@ import scipy.special
 import sympy as sp
 
 from . import _validate
-from .backends import compile_exprs, illinois
+from .backends import PrecisionError, compile_exprs, illinois
 from .targets import ExpSum, PowerLaw, Target, powerlaw_kernel, powerlaw_primitive  # noqa: F401  (re-exported)
 
 NORMS = ("L1", "L2", "Linf")
@@ -244,7 +244,7 @@ def expsum_error(target, a, w, norm="L1", interval=None, dps=None):
         dps = _validate.integer(dps, "dps", minimum=10)
     guard = max(0, int(math.log10(max(sum(abs(float(x)) for x in a), 1.0))))
     if dps is None and guard > 8:
-        raise ValueError(f"the coefficients cancel (sum |a_j| ~ 1e{guard}): float64 cannot resolve "
+        raise PrecisionError(f"the coefficients cancel (sum |a_j| ~ 1e{guard}): float64 cannot resolve "
                          f"this error; pass dps=...")
     N = _Num(None if dps is None else dps + guard)
     ctx = mpmath.workdps(N.dps) if N.kind == "mp" else _nullctx()

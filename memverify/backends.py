@@ -32,6 +32,13 @@ from . import _validate
 KINDS = ("float", "mp", "arb")
 
 
+class PrecisionError(ValueError, OverflowError):
+    """The precision asked for (float64, or mpmath / arb at some dps) cannot resolve
+    the answer; the message names the remedy (dps=..., method='exact').  One class
+    for the whole package: it is a ValueError and an OverflowError (an
+    ArithmeticError), the types its raisers used before, so no handler breaks."""
+
+
 class Precision:
     """Which numbers to compute with: float64, mpmath at `dps` digits, or arb
     balls at `dps` digits (``arb=True``)."""

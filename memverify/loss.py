@@ -10,7 +10,7 @@ import numpy as np
 import sympy as sp
 
 from . import _validate
-from .backends import Precision, compile_exprs, rounding_bound
+from .backends import Precision, PrecisionError, compile_exprs, rounding_bound
 from .symbolic import Moment, derive, loss_value, norm_symbol
 from .targets import Target
 
@@ -78,7 +78,7 @@ class Loss:
             out = f(*av, *wv, *[x for row in moments for x in row], norm)
             if prec.kind == "float" and not np.all(np.isfinite(np.asarray(out, dtype=float))):
                 # an intermediate overflowed (w near 0): float64 cannot resolve this
-                raise OverflowError(f"the {what} of J overflows float64 at a={list(a)}, w={list(w)}: "
+                raise PrecisionError(f"the {what} of J overflows float64 at a={list(a)}, w={list(w)}: "
                                     "evaluate it with dps=... (mpmath) or arb=True")
             if what in ("value", "value_error"):
                 return float(out) if prec.kind == "float" else +out

@@ -24,7 +24,7 @@ import scipy.special
 import sympy as sp
 
 from . import _validate
-from .backends import ExpErfc, ExpUpperGamma, Precision, compile_exprs, to_arb
+from .backends import ExpErfc, ExpUpperGamma, Precision, abs_bound, compile_exprs, to_arb
 
 t, s = sp.symbols("t s", positive=True)
 _w, _w2, _mu, _sigma, _alpha = sp.symbols("w w2 mu sigma alpha", positive=True)
@@ -134,6 +134,8 @@ def _compiled(name, n, kind):
         return compile_exprs([_w, _w2], exp_pair_integral(), kind)
     if name == "gauss_moment":
         return compile_exprs([s, _mu, _sigma], gaussian_moment(n), kind)
+    if name == "gauss_moment_abs":  # [M_n, its terms' absolute sum]: the rounding scale with the value
+        return compile_exprs([s, _mu, _sigma], [gaussian_moment(n), abs_bound(gaussian_moment(n))], kind)
     if name == "gauss_norm2":
         return compile_exprs([_mu, _sigma], gaussian_norm2(), kind)
     if name == "gauss":
@@ -154,6 +156,12 @@ def _compiled(name, n, kind):
 
 
 @functools.lru_cache(maxsize=None)
+def _gauss_ops(n):
+    """The number of operations in the Gaussian moment's closed form (its float64 rounding)."""
+    return int(sp.count_ops(gaussian_moment(n)))
+
+
+@functools.lru_cache(maxsize=None)
 def _compiled_array(name):
     """A closed form as a plain numpy function of float64 arrays."""
     if name == "powerlaw":
@@ -162,6 +170,9 @@ def _compiled_array(name):
         return compile_exprs([t, _alpha], powerlaw_tail(), "float", arrays=True)
     if name == "powerlaw_primitive":
         return compile_exprs([t, _alpha], powerlaw_primitive()[0], "float", arrays=True)
+    if name == "gauss_moments":  # M_0..M_3 in one call, and their terms by absolute value
+        return compile_exprs([s, _mu, _sigma], [gaussian_moment(n) for n in range(4)]
+                             + [abs_bound(gaussian_moment(n)) for n in range(4)], "float", arrays=True)
     raise KeyError(name)
 
 
@@ -236,6 +247,22 @@ class Target:
         prec = Precision(dps, arb)
         with prec.context():
             return self._norm2(prec)
+
+    def exponential_part(self):
+        """The exponential sum rho_bar = sum_j a*_j e^{-w*_j t} that rho contains exactly
+        (an ExpSum), or None.  The flow's 'fast' method subtracts its moments from the
+        model's exactly and evaluates only the rest (`template_moments`) in float64."""
+        return None
+
+    def template_moments(self, s):
+        """The moments M_n of rho - exponential_part() (the memory template), n = 0..3,
+        at the rates s (a float64 array): (values, bounds on their float64 errors),
+        arrays of shape (4, len(s))."""
+        raise NotImplementedError(f"{type(self).__name__} has no exponential part to split off")
+
+    def template_moment(self, n, s, dps=None, arb=False):
+        """The moment M_n(s) of rho - exponential_part() at one rate s, at the precision asked."""
+        raise NotImplementedError(f"{type(self).__name__} has no exponential part to split off")
 
     def values(self, ts, dps=None):
         """rho at each point of ts (times >= 0): a float64 array (dps None) or an
@@ -346,6 +373,20 @@ class ExpSum(Target):
     def _integral(self, prec):
         return sum(prec.number(a) / prec.number(w) for a, w in zip(self.a, self.w))
 
+    def exponential_part(self):
+        return self
+
+    def template_moments(self, s):
+        """Zero: an exponential sum has no template (see Target.template_moments)."""
+        n = len(np.atleast_1d(s))
+        return np.zeros((4, n)), np.zeros((4, n))
+
+    def template_moment(self, n, s, dps=None, arb=False):
+        """Zero (see MemoryBump.template_moment)."""
+        n = _validate.integer(n, "n", minimum=0)
+        s = _validate.positive(s, "s")
+        return Precision(dps, arb).number(0)
+
 
 class MemoryBump(Target):
     """rho_omega(t) = base(t) + c0 exp(-(t - 1/omega)^2 / (2 sigma^2))  (eqs. 20, 119).
@@ -390,6 +431,28 @@ class MemoryBump(Target):
         with prec.context():
             return self._template_moment(n, prec.number(s), prec)
 
+    def exponential_part(self):
+        return self.base
+
+    def template_moments(self, s):
+        """The template's moments M_0..M_3 at the rates s (float64 array) and bounds on
+        their errors, shape (4, len(s)) each: the closed form where it loses at most 6
+        digits (`_digits_lost`: its bound (8 + 10^lost) eps |M_n|), else through
+        mpmath with guard digits (8 eps); a moment below the float64 range is bounded
+        by the smallest normal number."""
+        x = np.asarray(s, dtype=float).reshape(-1)
+        val, _ = self._float_closed_form(x)
+        val = float(self.c0) * val
+        lost = self._digits_lost_array(range(4), x)
+        bad = (lost > 6) | ~np.isfinite(val)
+        guard = Precision(dps=20)
+        for n, i in zip(*np.nonzero(bad)):
+            with guard.context():
+                val[n, i] = float(self._template_moment(n, guard.number(float(x[i])), guard))
+            lost[n, i] = 0
+        eps, tiny = np.finfo(float).eps, np.finfo(float).tiny
+        return val, np.abs(val) * eps * (8 + 10.0 ** lost) + np.where(np.abs(val) < tiny, tiny, 0.0)
+
     def template_norm2(self, dps=None, arb=False):
         """||rho_{0,omega}||^2 = c0^2 int_0^inf exp(-(t - 1/omega)^2 / sigma^2) dt, the loss on M*
         (Proposition C.1)."""
@@ -407,47 +470,96 @@ class MemoryBump(Target):
             return abs(self._template_moment(n, prec.number(s), prec))
 
     @staticmethod
-    def _lost(lib, n, s, sigma, mu):
-        # max(z, 0) as (z + |z|)/2: one expression for floats, mpf and numpy arrays
+    def _rounding_digits(lib, ops, s, sigma, mu):
+        # log10 of the relative rounding of the closed form's terms: 2 (ops + 1) eps for
+        # its operations (backends.rounding_bound), and e^c erfc(z) carries the rounding
+        # of its arguments, computed to about 3 eps relative, which moves e^c by 3 |c| eps
+        # and erfcx(z) by ~ 6 z^2 eps (z > 0); max(z, 0) as (z + |z|)/2: one expression
+        # for floats, mpf and arrays
         z = (s * sigma * sigma - mu) / (sigma * lib.sqrt(2))
         z = (z + abs(z)) / 2
         c = s * (s * sigma * sigma / 2 - mu)
-        return lib.ceil(lib.log10(1 + abs(c) + z * z) + n * lib.log10(1 + 2 * z * z))
+        return lib.log10(2 * (ops + 1) + 3 * abs(c) + 6 * z * z)
 
     def _digits_lost(self, n, s):
-        """Decimal digits the Gaussian closed form loses at s: e^c erfc(z) carries the
-        rounding error of its argument, |c| (+ z^2 for z > 0) times eps, and for
-        z = (s sigma^2 - mu) / (sigma sqrt 2) > 0 the terms of M_n are up to
-        (1 + 2 z^2)^n times their sum."""
+        """Decimal digits the Gaussian closed form of M_n loses at s: the relative
+        rounding of its terms (`_rounding_digits`) plus their cancellation, log10 of
+        their absolute sum (backends.abs_bound of the derived moment) over |M_n|, so
+        that 10^lost eps |M_n| bounds the float64 evaluation's error."""
+        return self._float_moment_and_lost(n, s)[1]
+
+    def _float_moment_and_lost(self, n, s):
+        # (M_n(s) in float64 from the closed form, the digits it lost); where float64
+        # cannot tell (beyond its range, or more than 12 digits lost: the value, and so
+        # the ratio, is noise) the digits come from mpmath and the value is None
         try:
-            return int(self._lost(math, n, float(s), float(self.sigma), 1 / float(self.omega)))
-        except (OverflowError, ValueError, ZeroDivisionError):  # beyond float64: in mpmath
-            num = Precision(dps=15).number
-            with mpmath.workdps(15):
-                return int(self._lost(mpmath, n, num(s), num(self.sigma), 1 / num(self.omega)))
+            x = float(s)
+        except OverflowError:
+            x = math.inf
+        if math.isfinite(x) and x > 0:
+            mu, sg = 1 / float(self.omega), float(self.sigma)
+            val, ab = _compiled("gauss_moment_abs", n, "float")(x, mu, sg)
+            if val != 0 and math.isfinite(val) and math.isfinite(ab):
+                lost = math.ceil(self._rounding_digits(math, _gauss_ops(n), x, sg, mu) + math.log10(ab / abs(val)))
+                if lost <= 12:
+                    return val, lost
+        return None, self._digits_lost_mp(n, s)
+
+    def _digits_lost_mp(self, n, s):
+        # the same in mpmath, with digits enough to see the cancellation: the arguments'
+        # rounding alone can take hundreds (|c| ~ s^2 sigma^2 / 2)
+        with mpmath.workdps(15):
+            x = mpmath.mpf(s)
+            dps = 30 + int(mpmath.ceil(self._rounding_digits(mpmath, _gauss_ops(n), x, mpmath.mpf(self.sigma),
+                                                              1 / mpmath.mpf(self.omega))))
+        for _ in range(4):
+            dps *= 2
+            prec = Precision(dps=dps)
+            with prec.context():
+                x, mu, sg = prec.number(s), self._mu(prec), prec.number(self.sigma)
+                val, ab = _compiled("gauss_moment_abs", n, "mp")(x, mu, sg)
+                if val != 0:
+                    lost = self._rounding_digits(mpmath, _gauss_ops(n), x, sg, mu) + mpmath.log10(ab / abs(val))
+                    if lost <= dps - 10:  # else val itself is noise at these digits, and so the ratio
+                        return int(mpmath.ceil(lost))
+        raise ArithmeticError(f"the Gaussian moment M_{n}({s}) cancels beyond {dps - 10} digits")
+
+    def _float_closed_form(self, x):
+        # M_0..M_3 and their terms' absolute sums at the rates x (float64), shape (4, len(x)) each
+        with np.errstate(all="ignore"):
+            out = np.array(_compiled_array("gauss_moments")(x, 1 / float(self.omega), float(self.sigma)),
+                           dtype=float) * np.ones((8, len(x)))
+        return out[:4], out[4:]
 
     def _digits_lost_array(self, ns, s):
         """`_digits_lost` for every order in ns at every rate in s (float64):
         an int array of shape (len(ns), len(s))."""
         s = np.asarray(s, dtype=float)
+        val, ab = self._float_closed_form(s)
+        ns = list(ns)
         with np.errstate(all="ignore"):
-            out = self._lost(np, np.asarray(ns)[:, None], s[None, :], float(self.sigma), 1 / float(self.omega))
-        for i, j in zip(*np.nonzero(~np.isfinite(out))):  # beyond float64
-            out[i, j] = self._digits_lost(ns[i], s[j])
+            cancel = np.log10(ab[ns] / np.abs(val[ns]))
+            ops = np.array([_gauss_ops(n) for n in ns])[:, None]
+            out = np.ceil(self._rounding_digits(np, ops, s[None, :], float(self.sigma), 1 / float(self.omega))
+                          + cancel)
+        # beyond float64, or more lost than float64 can measure (the value, and so the ratio, is noise)
+        for i, j in zip(*np.nonzero(~np.isfinite(out) | (out > 12))):
+            out[i, j] = self._digits_lost_mp(ns[i], s[j])
         return out.astype(int)
 
     def _template_moment(self, n, s, prec):
         # the closed form cancels (see _digits_lost): evaluate it with that many
         # guard digits and round at the end; float64 goes through mpmath when it
-        # would lose more than 3 digits
-        lost = self._digits_lost(n, s)
-        if prec.kind == "float" and lost > 3:
+        # would lose more than 4 digits (its error bound 10^lost eps)
+        if prec.kind == "float":
+            val, lost = self._float_moment_and_lost(n, s)
+            if val is not None and lost <= 4:
+                return prec.number(self.c0) * val
             mprec = Precision(dps=20)
             with mprec.context():
                 return float(self._template_moment(n, mprec.number(s), mprec))
+        lost = self._digits_lost(n, s)
         f = _compiled("gauss_moment", n, prec.kind)
-        if prec.kind == "float":
-            return prec.number(self.c0) * f(s, self._mu(prec), prec.number(self.sigma))
         if prec.kind == "mp":
             with mpmath.workdps(prec.dps + 5 + lost):
                 out = prec.number(self.c0) * f(s, self._mu(prec), prec.number(self.sigma))

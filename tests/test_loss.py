@@ -388,3 +388,18 @@ def test_value_error_bounds_float64_rounding():
             exact = L.value(a, w, dps=40)
             assert abs(L.value(a, w) - float(exact)) <= L.value_error(a, w)
     assert L.value_error([1e8, 0, 0], [1, 2, 3]) > 1e12 * L.value_error([1, 0, 0], [1, 2, 3])
+
+
+def test_one_precision_error_for_the_package():
+    """float64 running out raises the one PrecisionError everywhere, which is still
+    the ValueError / OverflowError / ArithmeticError its callers catch."""
+    import memverify
+    from memverify.approximation import expsum_error
+    from memverify.flow import PrecisionError as FlowPrecisionError
+
+    assert FlowPrecisionError is memverify.PrecisionError
+    assert issubclass(memverify.PrecisionError, (ValueError, OverflowError, ArithmeticError))
+    with pytest.raises(memverify.PrecisionError, match="dps"):
+        expsum_error(memverify.PowerLaw(2.0), [1e12, -1e12 + 1], [1.0, 2.0])
+    with pytest.raises(memverify.PrecisionError, match="overflows float64"):
+        memverify.Loss(memverify.ExpSum([1.0], [1.0]), 1).hessian([1e300], [1e-300])

@@ -11,7 +11,7 @@ import mpmath
 import numpy as np
 
 from .. import _validate
-from ..backends import illinois
+from ..backends import PrecisionError, illinois  # noqa: F401 (PrecisionError re-exported)
 from ..loss import Loss
 from .control import StepController
 from .events import (Event, EventContext, LossHitting, ParamSeparation, event_resolution,  # noqa: F401 (re-exported)
@@ -30,12 +30,6 @@ EVENT_SLOPE_STEP = 1e-6
 EVENT_REFINE_TOL = 1e-3
 # the integrators of the gradient flow (the heavy-ball flow has its own)
 SOLVERS = {"radau": RadauIIA, "exprb43": ExpRosenbrock}
-
-
-class PrecisionError(ArithmeticError):
-    """float64 cannot resolve the gradient well enough to trust the flow's time
-    (the rounding error of grad J would move the state more than the integrator's
-    tolerance): use method='exact' (or on_precision='exact')."""
 
 
 # ---------------------------------------------------------------------------

@@ -22,14 +22,12 @@ import numpy as np
 import sympy as sp
 
 from ..symbolic.offsets import W_STAR, entry_symbols, exp_moment_difference, residual_entries
-from ..backends import (DD_ADD_BOUND, DD_MUL_BOUND, DD_RECIP_BOUND, DD_U2, Precision, compile_exprs, dd_add, dd_mul,
-                        dd_recip, dd_sum, rounding_bound, two_sum)
-from ..targets import (ExpSum, MemoryBump, _mu as _mu_sym, _sigma as _sigma_sym, _w as _w_sym, exp_term_moment,
-                       gaussian_moment, s as _s_sym)
+from ..backends import (DD_ADD_BOUND, DD_MUL_BOUND, DD_RECIP_BOUND, DD_U2, dd_add, dd_mul, dd_recip, dd_sum,
+                        rounding_bound, two_sum)
+from ..targets import _w as _w_sym, exp_term_moment, s as _s_sym
 from ._arith import Arith
 
 EPS = np.finfo(float).eps
-TINY = np.finfo(float).tiny
 # OffsetProblem keeps a float64 sum of the residuals' exponential part when its
 # error bound is at most FLOAT_SUM_MAX_LOSS times what an exact sum would leave
 # beside the template's own error, or at most FLOAT_SUM_REL_MAX relative to the
@@ -158,12 +156,6 @@ def _exp_sums_float():
 
 
 @functools.lru_cache(maxsize=None)
-def _gauss_moments_float():
-    """(M_0, .., M_3)(s) of the Gaussian template (targets.gaussian_moment) in float64, one call."""
-    return compile_exprs([_s_sym, _mu_sym, _sigma_sym], [gaussian_moment(n) for n in range(4)], "float", arrays=True)
-
-
-@functools.lru_cache(maxsize=None)
 def _exp_moments_exact():
     """(M_0, M_1, M_2)(s) of e^{-w t} (targets.exp_term_moment) on exact rationals
     (gmpy2.mpq): one call per term, the common power shared."""
@@ -191,19 +183,19 @@ class OffsetProblem:
     The state y is the offset of theta from a reference that moves with the flow
     (`rebase` after every accepted step); a is kept as exact rationals there,
     because the flow moves a_i by far less than an ulp (a* - e^{-w/omega}).  The
-    target must be an ExpSum or a MemoryBump."""
+    target must have an exponential part (Target.exponential_part: ExpSum, MemoryBump)."""
 
     def __init__(self, loss, theta_ref):
         target = loss.target
-        if not isinstance(target, (ExpSum, MemoryBump)):
-            raise ValueError(f"method='fast' needs an ExpSum or MemoryBump target (the residual form "
-                             f"subtracts its exponential part exactly), got {type(target).__name__}; "
-                             "use method='exact'")
+        base = target.exponential_part()
+        if base is None:
+            raise ValueError(f"method='fast' needs a target with an exponential part (the residual form "
+                             f"subtracts it exactly), got {type(target).__name__}; use method='exact'")
         self.loss = loss
         self.m = loss.m
         self.dps = None
         self.arith = Arith(None)
-        base = target.base if isinstance(target, MemoryBump) else target
+        self.target = target
         self._base_terms = [(-gmpy2.mpq(Fraction(a)), gmpy2.mpq(Fraction(w))) for a, w in zip(base.a, base.w)]
         # the target's terms as double words (coefficient, its remainder; rate), for _exp_part_dd,
         # which needs the rates exactly
@@ -214,7 +206,6 @@ class OffsetProblem:
         self._dd_exact_rates = all(w[2] == 0 for w in tw)
         self._astar = np.array([float(a) for a in base.a])
         self._wstar = np.array([float(w) for w in base.w])
-        self.bump = target if isinstance(target, MemoryBump) else None
         self._entries = _entries_compiled()
         self._moments = _exp_moments_exact()
         self._cache = (None, None)
@@ -269,20 +260,8 @@ class OffsetProblem:
 
     def _templates(self, x):
         """Signed template moments T_n at the rates x (array), n = 0..3, shape (4, len(x)),
-        and bounds on their errors."""
-        if self.bump is None:
-            return np.zeros((4, len(x))), np.zeros((4, len(x)))
-        b = self.bump
-        with np.errstate(all="ignore"):
-            val = float(b.c0) * np.array(_gauss_moments_float()(x, 1 / float(b.omega), float(b.sigma)),
-                                         dtype=float) * np.ones((4, len(x)))
-        lost = b._digits_lost_array(range(4), x)
-        bad = (lost > 6) | ~np.isfinite(val)
-        for n, i in zip(*np.nonzero(bad)):  # guard digits in mpmath, as the target does
-            val[n, i] = float(b._template_moment(n, mpmath.mpf(float(x[i])), _mp_prec()))
-            lost[n, i] = 0
-        # a moment below the float64 range is bounded by the smallest normal number
-        return val, np.abs(val) * EPS * (8 + 10.0 ** lost) + np.where(np.abs(val) < TINY, TINY, 0.0)
+        and bounds on their errors (the target's template_moments)."""
+        return self.target.template_moments(x)
 
     def _exp_part_float(self, U, V):
         """S_n(w_k), the exponential part of R_n(w_k), in float64 for states with
@@ -510,22 +489,18 @@ def _double_word(x):
     return hi, lo, abs(float(x - gmpy2.mpq(hi) - gmpy2.mpq(lo)))
 
 
-@functools.lru_cache(maxsize=None)
-def _mp_prec():
-    """The mpmath precision of the guard-digit template moments (20 digits)."""
-    return Precision(dps=20)
-
-
 def auto_dps(loss, theta0, guard=25):
     """Digits for the 'exact' method: enough to resolve the smallest gradient
     term, about the template moment at the largest initial rate (e^{-w/omega}
     for the Gaussian bump), with `guard` digits to spare."""
     m = loss.m
     target = loss.target
-    if not isinstance(target, MemoryBump):
+    if target.exponential_part() is None:
         return guard + 10
     wmax = max(float(x) for x in theta0[m:])
+    val = target.template_moment(0, wmax, dps=20)
+    if val == 0:  # no template (an exponential sum)
+        return guard + 10
     with mpmath.workdps(20):
-        val = target._template_moment(0, mpmath.mpf(wmax), _mp_prec())
-        mag = -float(mpmath.log10(abs(val))) if val != 0 else 0.0
+        mag = -float(mpmath.log10(abs(val)))
     return guard + max(0, math.ceil(mag))
