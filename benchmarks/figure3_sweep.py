@@ -3,7 +3,7 @@ and how much the tolerance of its flows moves its hitting times and slopes.
 
     python benchmarks/figure3_sweep.py [--rtol 1e-6] [--reference 1e-9] [--workers 2] [--integrator radau]
 
-Runs memverify.claims.optimization.figure_data('3') on a local process pool
+Runs memverify.flow.figures.figure_data('3') on a local process pool
 (wall time: the number to compare with the 60 s target) at --rtol, then, with
 --reference, again at the tighter tolerance, and prints the relative change of
 every hitting time and of the two fitted slopes.
@@ -22,7 +22,7 @@ try:
 except ImportError:  # run from a checkout without installing
     sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
-from memverify.claims.optimization import figure_data
+from memverify.flow.figures import figure_data
 
 GRID = (5, 10, 15, 20, 25, 30, 35, 40)
 

@@ -198,7 +198,7 @@ def _figure_flow(which):
     def draw(out, full):
         import concurrent.futures
 
-        from .claims.optimization import draw_figure
+        from .figures.flow import draw_figure
 
         grid = {"2": (5, 10, 15, 20, 25, 30), "3": (5, 10, 15, 20, 25, 30, 35, 40)}[which] if full else None
         # the flows of the larger 1/omega take the longest: two local processes

@@ -154,3 +154,46 @@ class LinearRNN:
         if sol.status != 0:
             raise RuntimeError(f"hidden-state integration failed: {sol.message}")
         return float(self.c @ sol.y[:, -1])
+
+
+def random_rnn(rng, m=3, d=2):
+    """A random stable, non-normal linear RNN of width m and input dimension d: W a
+    Gaussian matrix shifted left past its spectral abscissa by 0.3 to 1.3, c and U
+    Gaussian.  rng: a numpy Generator."""
+    A = rng.normal(size=(m, m))
+    W = A - (np.max(np.linalg.eigvals(A).real) + 0.3 + rng.uniform()) * np.eye(m)
+    return LinearRNN(rng.normal(size=m), W, rng.normal(size=(m, d)))
+
+
+class BumpPath:
+    """An input path x_s = sum of compactly supported smooth bumps (`bump_input`):
+    an element of the input space X (Definition 3.1), callable s -> array (d,)."""
+
+    def __init__(self, bumps):
+        self.bumps = list(bumps)
+        if not self.bumps:
+            raise ValueError("bumps must be a non-empty list of bump_input paths")
+        self.support = (min(b.support[0] for b in self.bumps), max(b.support[1] for b in self.bumps))
+
+    def __call__(self, s):
+        return sum(b(s) for b in self.bumps)
+
+    @staticmethod
+    def random(rng, d, lo=-6.0, hi=0.0, k=3):
+        """k bumps with centres uniform in [lo, hi], widths in [0.5, 2], Gaussian amplitudes in R^d."""
+        return BumpPath([bump_input(rng.uniform(lo, hi), rng.uniform(0.5, 2.0), rng.normal(size=d))
+                         for _ in range(k)])
+
+    def shifted(self, tau):
+        """x^(tau)_s = x_{s - tau} (Definition 3.1.4)."""
+        return BumpPath([bump_input(b.centre + tau, b.width, b.amplitude) for b in self.bumps])
+
+    def combine(self, lam, other, lam2):
+        """lam x + lam2 other (a path again)."""
+        return BumpPath([bump_input(b.centre, b.width, lam * b.amplitude) for b in self.bumps] +
+                        [bump_input(b.centre, b.width, lam2 * b.amplitude) for b in other.bumps])
+
+    def sup_norm(self, n=2001):
+        """sup_s |x_s|_inf, on n points of the support."""
+        s = np.linspace(self.support[0], self.support[1], n)
+        return float(max(np.max(np.abs(self(x))) for x in s))

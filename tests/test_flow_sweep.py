@@ -72,7 +72,7 @@ def test_run_spec_tolerance_and_trajectory():
 
 
 def test_figure_data_on_an_executor_matches_serial():
-    from memverify.claims.optimization import figure_data
+    from memverify.flow.figures import figure_data
 
     seen = []
     serial = figure_data("2", inv_omegas=(5, 8))

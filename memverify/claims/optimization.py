@@ -14,12 +14,13 @@ import math
 
 import flint
 import mpmath
-import numpy as np
 import sympy as sp
 
 from ..backends import Precision, illinois, to_arb
-from ..flow import (LossHitting, ParamSeparation, flow_spec, gradient_flow, linearised_flow, manifold_point, run_spec,
-                    sweep)
+from ..figures.flow import draw_figure  # noqa: F401  (re-exported: its old home)
+from ..flow import LossHitting, ParamSeparation, gradient_flow, linearised_flow, manifold_point
+from ..flow.exponent import linear_fit
+from ..flow.figures import figure_data
 from ..loss import Loss
 from ..targets import ExpSum, MemoryBump
 from ._tools import ball_str
@@ -28,7 +29,7 @@ from .escape import PARTS as _ESCAPE_PARTS
 
 
 # ---------------------------------------------------------------------------
-# shared: cached flows and fits
+# shared: cached flows
 
 
 def _target(inv_omega, astar=1.0, wstar=1.0, c0=1.0, sigma=1.0, template=True):
@@ -46,17 +47,6 @@ def _flow(inv_omega, m, extra_w, delta, which, template=True, t_max=1e60):
     r = gradient_flow(loss, a0, w0, events=events, method="fast", on_precision="exact", t_max=t_max)
     return (r.t_events.get("tau_loss"), r.t_events.get("tau_param"), r.steps, r.seconds, r.dps, r.method,
             r.status)
-
-
-def _linfit(x, y):
-    """Least squares y = s x + c: (s, c, standard error of s, max |residual|)."""
-    x, y = np.asarray(x, float), np.asarray(y, float)
-    A = np.vstack([x, np.ones_like(x)]).T
-    coef, *_ = np.linalg.lstsq(A, y, rcond=None)
-    res = y - A @ coef
-    n = len(x)
-    se = math.sqrt(res @ res / max(n - 2, 1) / ((x - x.mean()) @ (x - x.mean()))) if n > 2 else float("nan")
-    return float(coef[0]), float(coef[1]), se, float(np.max(np.abs(res)))
 
 
 # ---------------------------------------------------------------------------
@@ -92,9 +82,9 @@ def verify_thm_c1(inv_omegas=(20, 25, 30, 35, 40), deltas=(0.02, 0.05), loss_cas
         sub = [r for r in rows if r["delta"] == d]
         x = [r["inv_omega"] for r in sub]
         y = [math.log(r["tau_param"]) for r in sub]
-        s, c, se, res = _linfit(x, y)
+        s, c, se, res = linear_fit(x, y)
         # with the theorem's omega^2 prefactor taken out: log(tau / omega^2) against 1/omega
-        s2, _, se2, res2 = _linfit(x, [yy + 2 * math.log(xx) for xx, yy in zip(x, y)])
+        s2, _, se2, res2 = linear_fit(x, [yy + 2 * math.log(xx) for xx, yy in zip(x, y)])
         fits[str(d)] = {"slope": s, "slope_se": se, "max_residual": res, "slope_without_omega2": s2,
                         "slope_without_omega2_se": se2}
     # the constant, fitted once at the largest omega (over every delta), must then
@@ -248,7 +238,7 @@ def verify_lemma_c1(ws=(0.5, 0.8, 1.0, 1.5), inv_omegas=(4, 6, 8, 10, 12), n_max
                         seq.append(ab if delta == "abs" else sgn)
                 to_zero = all(bool(abs(seq[i]) > abs(seq[i + 1])) for i in range(len(seq) - 1))
                 logs = [math.log(abs(float(v.mid()))) - n * math.log(inv) for v in seq]
-                s, _, se, _ = _linfit(fit_inv_omegas, logs)
+                s, _, se, _ = linear_fit(fit_inv_omegas, logs)
                 fits[f"{name} n={n} w={w}"] = {"slope_of_log(omega^n Delta)": s, "se": se, "expected": -w,
                                                "decreasing_towards_0": to_zero}
     ev.update(checks=checks, fits=fits)
@@ -292,7 +282,7 @@ def verify_rates_c2(inv_omegas=(10, 15, 20, 25, 30, 40), m=2, extra_w=(0.8,), cl
     data = _rates(tuple(inv_omegas), m, tuple(extra_w))
     x = [d[0] for d in data]
     y = [math.log(d[1]) - math.log(d[0]) for d in data]  # log(omega ||g||)
-    s, _, se, res = _linfit(x, y)
+    s, _, se, res = linear_fit(x, y)
     ev = {"grad_norms": {str(d[0]): d[1] for d in data}, "slope": s, "slope_se": se, "w_min": wmin,
           "claimed_exponent": claimed, "max_residual": res, "tolerance": "slope <= -claimed + 3 SE"}
     if s <= -claimed + 3 * se + 1e-12:
@@ -311,7 +301,7 @@ def verify_rates_c3(inv_omegas=(10, 15, 20, 25, 30, 40), m=2, extra_w=(0.8,), cl
     small = [min(abs(v) for v in d[2]) for d in data]
     x = [d[0] for d in data]
     y = [math.log(v) - 2 * math.log(d[0]) for v, d in zip(small, data)]
-    s, _, se, res = _linfit(x, y)
+    s, _, se, res = linear_fit(x, y)
     ev = {"smallest_abs_eigenvalue": {str(d[0]): v for d, v in zip(data, small)},
           "all_eigenvalues": {str(d[0]): d[2] for d in data}, "slope": s, "slope_se": se, "w_min": wmin,
           "claimed_exponent": claimed, "tolerance": "slope <= -claimed + 3 SE",
@@ -381,7 +371,7 @@ def verify_appendix_e(eps_values=(1e-2, 3e-3, 1e-3, 3e-4, 1e-4), delta0=0.5, cla
     fitted = {}
     for k in ("gd", "hb"):
         y = [math.log(T / math.log(1 / e)) for T, e in zip(times[k], eps_values)]
-        s, _, sse, _ = _linfit(x, y)
+        s, _, sse, _ = linear_fit(x, y)
         fitted[k] = (s, sse)
     ev.update(escape_times=times, eps=list(eps_values), delta0=delta0,
               fitted_exponents={k: {"p": v[0], "se": v[1]} for k, v in fitted.items()},
@@ -402,91 +392,6 @@ def _figure_data(which, inv_omegas, m, extra_w, delta):
     return figure_data(which, inv_omegas, m, extra_w, delta)
 
 
-def figure_data(which, inv_omegas=None, m=None, extra_w=None, delta=0.05, rtol=1e-6, executor=None, progress=None,
-                integrator="radau"):
-    """Data of Figure 2 (m = 2: loss along the flow for several omega) or 3
-    (m = 10: tau_loss and tau_param against 1/omega): a dict of plain lists.
-
-    The flows run at `rtol` (default 1e-6: at m = 10 the hitting times move by at
-    most 5e-7 relative against rtol = 1e-9 (at 1/omega = 40, tau_param), the fitted
-    slopes by 8e-9, for about half the time: 17.7 s against 29.7 s for the eight
-    flows of Figure 3 on two processes; `python benchmarks/figure3_sweep.py
-    --reference 1e-9`), on `executor` (a concurrent.futures.Executor, or None: one
-    after the other in this process); progress(done, total) is called as runs finish.
-    integrator: 'radau' (Radau IIA) by default; 'exprb43' takes 26.5 s for Figure 3
-    at rtol 1e-6 (2625 steps at 1/omega = 40 against 209) and its hitting times
-    move by up to 1.8e-3 against rtol 1e-9."""
-    if which == "2":
-        inv_omegas = inv_omegas or (5, 10, 15, 20)
-        m, extra_w = m or 2, extra_w or (0.8,)
-    elif which == "3":
-        inv_omegas = inv_omegas or (5, 10, 15, 20, 25, 30)
-        m = m or 10
-        extra_w = extra_w or tuple(round(0.75 + 0.1 * k, 2) for k in range(9))
-    else:
-        raise ValueError(f"figure must be '2' or '3', got {which!r}")
-    extra_w = tuple(float(x) for x in extra_w)
-    a0, w0 = manifold_point([1.0], [1.0], m, list(extra_w))
-    # exprb43 needs ~2600 steps at m = 10, 1/omega = 40 and rtol 1e-6 (the plateau there is not linear)
-    specs = [flow_spec(1.0 / inv, a0, w0, delta, rtol=rtol, max_steps=200000, trajectory=(which == "2"),
-                       integrator=integrator) for inv in inv_omegas]
-    if executor is None:
-        results = []
-        for spec in specs:
-            results.append(run_spec(spec))
-            if progress:
-                progress(len(results), len(specs))
-    else:  # the smallest omega first: it takes the longest
-        order = sorted(range(len(specs)), key=lambda i: -inv_omegas[i])
-        done = sweep([specs[i] for i in order], executor=executor, progress=progress)
-        results = [None] * len(specs)
-        for i, r in zip(order, done):
-            results[i] = r
-    runs = []
-    for inv, r in zip(inv_omegas, results):
-        if r["status"] != 1:
-            raise RuntimeError(f"figure {which}: the flow at 1/omega = {inv} (m = {m}) found no hitting time: "
-                               f"{r['message']}")
-        runs.append({"inv_omega": inv, "tau_loss": r["tau_loss"], "tau_param": r["tau_param"],
-                     "t": r.get("t"), "loss": r.get("loss"), "steps": r["steps"], "seconds": r["seconds"],
-                     "method": r["method"]})
-    x = [r["inv_omega"] for r in runs]
-    fits = {k: _linfit(x, [math.log(r[k]) for r in runs])[:3] for k in ("tau_loss", "tau_param")}
-    return {"figure": which, "m": m, "a0": a0, "w0": w0, "delta": delta, "rtol": rtol, "runs": runs,
-            "fits": {k: {"slope": v[0], "intercept": v[1], "se": v[2]} for k, v in fits.items()},
-            "target": "a* e^{-w* t} + c0 e^{-(t - 1/omega)^2 / 2}, a* = w* = c0 = sigma = 1"}
-
-
-def draw_figure(which, out, **kwargs):
-    """Draw Figure 2 or 3 as a PNG at `out`; returns the data (figure_data)."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    data = figure_data(which, **kwargs)
-    fig, ax = plt.subplots(figsize=(6, 4))
-    if which == "2":
-        for r in data["runs"]:
-            t = np.array(r["t"][1:])
-            ax.semilogx(t, r["loss"][1:], label=f"1/omega = {r['inv_omega']}")
-        ax.set_xlabel("tau")
-        ax.set_ylabel("J(theta(tau))")
-        ax.set_title("Figure 2: gradient flow, m = 2")
-    else:
-        x = [r["inv_omega"] for r in data["runs"]]
-        for k, mk in (("tau_loss", "o-"), ("tau_param", "s--")):
-            f = data["fits"][k]
-            ax.plot(x, [math.log(r[k]) for r in data["runs"]], mk, label=f"log {k} (slope {f['slope']:.3f})")
-        ax.set_xlabel("1/omega")
-        ax.set_ylabel("log time")
-        ax.set_title(f"Figure 3: m = {data['m']}")
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(out, dpi=100)
-    plt.close(fig)
-    return data
-
-
 def verify_figure(which="2", inv_omegas=(5, 10, 15), m=None, extra_w=None, delta=0.05, expect="lengthens"):
     """Figure 2: the plateau (tau_loss) lengthens as omega -> 0 while the loss
     stays at J(theta_0) before it; Figure 3: log tau_loss and log tau_param
@@ -504,7 +409,7 @@ def verify_figure(which="2", inv_omegas=(5, 10, 15), m=None, extra_w=None, delta
     inc = all(taus[i] < taus[i + 1] for i in range(len(taus) - 1))
     ok = inc if expect == "lengthens" else all(taus[i] > taus[i + 1] for i in range(len(taus) - 1))
     x = list(inv_omegas)
-    res = {k: _linfit(x, [math.log(r[k]) for r in data["runs"]])[3] for k in ("tau_loss", "tau_param")}
+    res = {k: linear_fit(x, [math.log(r[k]) for r in data["runs"]])[3] for k in ("tau_loss", "tau_param")}
     spread = {k: abs(data["fits"][k]["slope"]) * (max(x) - min(x)) for k in res}
     linear = all(res[k] <= 0.1 * spread[k] for k in res)
     ev["max_log_residual"] = res

@@ -10,50 +10,10 @@ import scipy.integrate
 
 from ..approximation import (appendix_b_width, best_width, certified_l1_bound, condition_13_gamma, cutoff,
                              expsum_error, lemma_a2_expsum, projection_expsum, sinc_width, thm42_expsum)
-from ..model import LinearRNN, bump_input
+from ..model import BumpPath, LinearRNN, bump_input, random_rnn
 from ..targets import Airy, PowerLaw
 from ..backends import Precision
 from .base import Claim, Falsifier, Verdict
-
-
-# ---------------------------------------------------------------------------
-# random RNNs and input paths
-
-
-def _random_rnn(rng, m=3, d=2):
-    """A random stable, non-normal W (shifted Gaussian matrix), random c, U."""
-    A = rng.normal(size=(m, m))
-    W = A - (np.max(np.linalg.eigvals(A).real) + 0.3 + rng.uniform()) * np.eye(m)
-    return LinearRNN(rng.normal(size=m), W, rng.normal(size=(m, d)))
-
-
-class _Path:
-    """A finite sum of compactly supported smooth bumps (an element of X)."""
-
-    def __init__(self, bumps):
-        self.bumps = bumps
-        self.support = (min(b.support[0] for b in bumps), max(b.support[1] for b in bumps))
-
-    def __call__(self, s):
-        return sum(b(s) for b in self.bumps)
-
-    @staticmethod
-    def random(rng, d, lo=-6.0, hi=0.0, k=3):
-        return _Path([bump_input(rng.uniform(lo, hi), rng.uniform(0.5, 2.0), rng.normal(size=d))
-                      for _ in range(k)])
-
-    def shifted(self, tau):
-        """x^(tau)_s = x_{s - tau} (Definition 3.1.4)."""
-        out = _Path([bump_input(b.centre + tau, b.width, b.amplitude) for b in self.bumps])
-        return out
-
-    def combine(self, lam, other, lam2):
-        return _Path([bump_input(b.centre, b.width, lam * b.amplitude) for b in self.bumps] +
-                     [bump_input(b.centre, b.width, lam2 * b.amplitude) for b in other.bumps])
-
-    def sup_norm(self, n=2001):
-        s = np.linspace(self.support[0], self.support[1], n)
-        return float(max(np.max(np.abs(self(x))) for x in s))
 
 
 # the functionals whose properties prop-3.1 checks: (rnn, x, t) -> H_t(x)
@@ -93,13 +53,13 @@ def verify_prop_3_1(functional="rnn", draws=3, seed=0, tol=1e-7):
     worst = {"causal": 0.0, "linear": 0.0, "continuous": 0.0, "regular": 0.0, "time_homogeneous": 0.0}
     fails = []
     for draw in range(draws):
-        rnn = _random_rnn(rng)
-        x, x2 = _Path.random(rng, rnn.d), _Path.random(rng, rnn.d)
+        rnn = random_rnn(rng)
+        x, x2 = BumpPath.random(rng, rnn.d), BumpPath.random(rng, rnn.d)
         t = 0.5
         hx = H(rnn, x, t)
         scale = 1 + abs(hx)
         # causal: change the input only after t
-        late = _Path(x.bumps + [bump_input(t + 1.5, 1.0, rng.normal(size=rnn.d))])
+        late = BumpPath(x.bumps + [bump_input(t + 1.5, 1.0, rng.normal(size=rnn.d))])
         worst["causal"] = max(worst["causal"], abs(H(rnn, late, t) - hx) / scale)
         # linear
         lam, lam2 = rng.normal(), rng.normal()
@@ -110,8 +70,8 @@ def verify_prop_3_1(functional="rnn", draws=3, seed=0, tol=1e-7):
         worst["continuous"] = max(worst["continuous"], abs(hx) / (K * x.sup_norm()))
         # regular: spikes at t of height 1, width 2/n
         amp = np.ones(rnn.d)
-        h16 = abs(H(rnn, _Path([bump_input(t, 1 / 16, amp)]), t))
-        h256 = abs(H(rnn, _Path([bump_input(t, 1 / 256, amp)]), t))
+        h16 = abs(H(rnn, BumpPath([bump_input(t, 1 / 16, amp)]), t))
+        h256 = abs(H(rnn, BumpPath([bump_input(t, 1 / 256, amp)]), t))
         worst["regular"] = max(worst["regular"], h256 / max(h16, 1e-300))
         # time-homogeneous
         tau = rng.uniform(0.5, 3.0)
@@ -143,9 +103,9 @@ def verify_lemma_a1(kernel="c^T e^{Wt} U", draws=4, seed=1, tol=1e-8):
     rng = np.random.default_rng(seed)
     worst, rows = 0.0, []
     for _ in range(draws):
-        rnn = _random_rnn(rng)
+        rnn = random_rnn(rng)
         conv = rnn if kernel == kernels[0] else LinearRNN(rnn.c, rnn.W.T, rnn.U)
-        x = _Path.random(rng, rnn.d)
+        x = BumpPath.random(rng, rnn.d)
         for t in (-1.0, 0.5, 3.0):
             y_ode = rnn.output_ode(x, t)
             y_conv = conv.output_convolution(x, t)

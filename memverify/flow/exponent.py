@@ -77,6 +77,17 @@ def local_slopes(inv_omegas, taus):
              "slope": float(s[k])} for k in range(len(s))]
 
 
+def linear_fit(x, y):
+    """Least squares y = s x + c: (s, c, standard error of s, max |residual|)."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    A = np.vstack([x, np.ones_like(x)]).T
+    coef, *_ = np.linalg.lstsq(A, y, rcond=None)
+    res = y - A @ coef
+    n = len(x)
+    se = math.sqrt(res @ res / max(n - 2, 1) / ((x - x.mean()) @ (x - x.mean()))) if n > 2 else float("nan")
+    return float(coef[0]), float(coef[1]), se, float(np.max(np.abs(res)))
+
+
 def fit_exponent(inv_omegas, taus, power=True, next_term=False):
     """Least squares of log tau = c (1/omega) + p log omega + q [+ r omega].
 
