@@ -97,7 +97,7 @@ def test_random_rnn_and_bump_paths():
     assert np.max(np.linalg.eigvals(rnn.W).real) < -0.29
     x = BumpPath.random(rng, 2)
     y = x.shifted(1.5)
-    assert np.allclose(y(0.3), x(0.3 - 1.5)) and y.support == (x.support[0] + 1.5, x.support[1] + 1.5)
+    assert np.allclose(y(0.3), x(0.3 - 1.5)) and np.allclose(y.support, (x.support[0] + 1.5, x.support[1] + 1.5))
     z = x.combine(2.0, y, -1.0)
     assert np.allclose(z(-2.0), 2 * x(-2.0) - y(-2.0))
     assert x.sup_norm() >= np.max(np.abs(x(-3.0)))
