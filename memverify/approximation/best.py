@@ -1,0 +1,204 @@
+"""Numerically best exponential sums in L1 and L2 (`best_expsum`; L-infinity by the
+Remez exchange in `remez`)."""
+
+from __future__ import annotations
+
+import math
+
+import mpmath
+import numpy as np
+import scipy.integrate
+import scipy.optimize
+import scipy.special
+
+from .. import _validate
+from ..backends import Precision
+from ..targets import PowerLaw
+from .constructions import _mp_solve, projection_expsum
+from .errors import _Num, _check_interval, _check_norm, _check_target, _l1, _t_end, expsum_error
+from .remez import remez_expsum
+from .result import ExpSumApprox
+from .sinc import sinc_expsum
+
+
+# ---------------------------------------------------------------------------
+# best exponential sums
+
+
+def _default_start(target, m, interval):
+    if isinstance(target, PowerLaw) and target.alpha > 1:
+        om = float(target.alpha) - 1
+        # a sinc sum with m terms over the range the tail needs
+        x_lo, x_hi = math.log(1e-3) / max(om, 0.05), 1.5
+        if interval is not None:
+            x_lo = max(x_lo, -math.log(float(interval[1])) - 1)
+        h = (x_hi - x_lo) / max(m - 1, 1) if m > 1 else 1.0
+        k0 = int(round(x_lo / h)) if m > 1 else 0
+        return sinc_expsum(float(target.alpha), h, k0, k0 + m - 1)
+    if isinstance(target, PowerLaw):  # alpha <= 1: only on a finite interval
+        T = float(interval[1]) if interval is not None else 100.0
+        w = np.geomspace(0.5 / T, 3.0, m)
+        return _l2_grid_fit(target, w, T), tuple(w.tolist())
+    w = tuple(np.geomspace(0.3, 3.0, m).tolist()) if m > 1 else (1.0,)
+    a, _ = projection_expsum(target, w)
+    return tuple(float(x) for x in a), w
+
+
+def _l2_grid_fit(target, w, T):
+    ts = np.concatenate([[0.0], np.geomspace(1e-3, T, 400)])
+    N = _Num(None)
+    A = np.exp(-np.outer(ts, w))
+    y = target.values(ts, dps=N.dps)
+    return tuple(np.linalg.lstsq(A, y, rcond=None)[0].tolist())
+
+
+def _l2_varpro(target, a0, w0, dps, maxiter):
+    """min over w of ||rho - P_w rho||_{L2[0,inf)} (variable projection: for fixed
+    rates the coefficients are the projection)."""
+    prec = Precision(dps + 2 * len(w0))
+
+    def fg(theta):
+        with prec.context():
+            W = [mpmath.exp(mpmath.mpf(float(x))) for x in theta]
+            if len(set(W)) < len(W):
+                return 1e300, np.zeros(len(W))
+            b = [target.moment(0, x, dps=prec.dps) for x in W]
+            m1 = [target.moment(1, x, dps=prec.dps) for x in W]
+            G = np.array([[1 / (x + y) for y in W] for x in W], dtype=object)
+            a = _mp_solve(G, b)
+            e2 = target.norm2(dps=prec.dps) - sum(a[i] * b[i] for i in range(len(W)))
+            grad = [2 * a[j] * (m1[j] - sum(a[i] / (W[i] + W[j]) ** 2 for i in range(len(W)))) * W[j]
+                    for j in range(len(W))]
+            e2 = max(e2, mpmath.mpf(10) ** (-prec.dps))
+            return float(mpmath.log(e2)), np.array([float(g / e2) for g in grad])
+
+    theta0 = np.log(np.array([float(x) for x in w0]))
+    res = scipy.optimize.minimize(fg, theta0, jac=True, method="BFGS",
+                                  options={"maxiter": maxiter, "gtol": 1e-9})
+    w = np.sort(np.exp(res.x))
+    a, wm = projection_expsum(target, tuple(w.tolist()), dps)
+    return a, wm, res
+
+
+def _l1_objective(target, interval, m):
+    """L1 error and its gradient in (c, theta): a_j = c_j w_j, w_j = e^{theta_j};
+    the gradient needs only the sign pattern of the error (roots)."""
+    N = _Num(None)
+
+    def fg(z):
+        c, th = z[:m], z[m:]
+        w = np.exp(th)
+        a = c * w
+        val, roots, pts, P = _l1(target, a, w, interval, N, with_roots=True)
+        pts = np.array([float(p) for p in pts])
+        sig = np.sign(np.diff(np.array(P, dtype=float)))
+        if interval is None:
+            pts = np.append(pts, np.inf)
+            tail = float(target.integral(dps=N.dps) - np.sum(c) - P[-1])
+            sig = np.append(sig, np.sign(tail))
+        E = np.exp(-np.outer(pts, w))                       # (npts, m)
+        with np.errstate(invalid="ignore"):
+            tE = np.where(np.isinf(pts)[:, None], 0.0, (pts[:, None] + 1 / w) * E)
+        dEa = (E[:-1] - E[1:]) / w                            # int_piece e^{-wt}
+        dEt = (tE[:-1] - tE[1:]) / w                          # int_piece t e^{-wt}
+        g_a = -sig @ dEa
+        g_w = sig @ dEt * a
+        g_c = g_a * w
+        g_th = g_w * w + g_a * a                              # d/dtheta through a = c w and w
+        return float(val), np.concatenate([g_c, g_th])
+    return fg
+
+
+def best_expsum(target, m, norm="L1", interval=None, dps=30, start=None, maxiter=400):
+    """A best m-term exponential sum for `target` in the given norm on [0, inf)
+    (interval=None) or [0, T] (interval=(0, T)).
+
+    Methods: L2 on [0, inf): variable projection (rates by BFGS on log w, the
+    coefficients solve the Gram system exactly, in mpmath at dps digits);
+    L1: BFGS on (mass a_j/w_j, log w_j) with the exact gradient of the L1
+    error (which depends only on the error's sign changes), from the L2-best
+    sum (or `start`); L-infinity: the nonlinear Remez exchange (Newton on the
+    2m+1 equioscillation equations, in mpmath; exchange of the extrema), from
+    `start` or the L2 / L1 sum.  The result's error is re-measured with
+    `expsum_error` at dps digits.  status 1 with a message when a method did not
+    converge.  These are local methods: 'best' means the best found from the start."""
+    _check_target(target)
+    m = _validate.integer(m, "m", minimum=1)
+    norm = _check_norm(norm)
+    interval = _check_interval(interval)
+    dps = _validate.integer(dps, "dps", minimum=10)
+    maxiter = _validate.integer(maxiter, "maxiter", minimum=1)
+    if start is not None:
+        if isinstance(start, ExpSumApprox):
+            a0, w0 = start.a, start.w
+        else:
+            try:
+                a0, w0 = start
+            except (TypeError, ValueError):
+                raise TypeError("start must be an ExpSumApprox or a pair (a, w)") from None
+        w0 = _validate.vector(w0, "start w", positive_entries=True, distinct=True)
+        a0 = _validate.vector(a0, "start a", length=len(w0))
+        if len(w0) != m:
+            raise ValueError(f"start must have {m} terms, got {len(w0)}")
+    else:
+        a0, w0 = _default_start(target, m, interval)
+    if norm == "L2" and interval is None:
+        a, w, res = _l2_varpro(target, a0, w0, dps, maxiter)
+        err = expsum_error(target, a, w, "L2", None, dps=dps)
+        return ExpSumApprox(a, w, "L2", err, None, "variable projection (BFGS on log w, Gram solve)",
+                            0 if res.success else 1, str(res.message), {"iterations": int(res.nit)})
+    if norm == "L2":
+        raise ValueError("norm='L2' is implemented on [0, inf) only (interval=None)")
+    if norm == "L1":
+        return _best_l1(target, m, interval, dps, a0, w0, maxiter, start is None)
+    if start is None:
+        a0, w0 = _lsq_start(target, m, interval, a0, w0)
+    return remez_expsum(target, m, interval, dps, a0, w0, maxiter=min(maxiter, 60))
+
+
+def _lsq_start(target, m, interval, a0, w0):
+    """A discrete least-squares fit on a geometric grid (variable projection,
+    float64): its error changes sign at least 2m times, so it gives the Remez
+    exchange a reference of 2m+1 alternating extrema."""
+    N = _Num(None)
+    T = float(interval[1]) if interval is not None else _t_end(a0, w0, N, None) / 4
+    ts = np.concatenate([[0.0], np.geomspace(1e-3, T, 60 * m)])
+    y = target.values(ts, dps=N.dps)
+
+    def resid(th):
+        A = np.exp(-np.outer(ts, np.exp(th)))
+        coef = np.linalg.lstsq(A, y, rcond=None)[0]
+        return A @ coef - y
+
+    th0 = np.log(np.array([float(x) for x in w0]))
+    res = scipy.optimize.least_squares(resid, th0, method="lm", xtol=1e-14, ftol=1e-14)
+    w = np.sort(np.exp(res.x))
+    A = np.exp(-np.outer(ts, w))
+    a = np.linalg.lstsq(A, y, rcond=None)[0]
+    return tuple(a.tolist()), tuple(w.tolist())
+
+
+def _best_l1(target, m, interval, dps, a0, w0, maxiter, from_l2):
+    if from_l2 and interval is None and _has_moments(target):
+        try:
+            a0, w0, _ = _l2_varpro(target, a0, w0, min(dps, 30), 200)
+        except (ZeroDivisionError, ValueError):
+            pass
+    w0 = np.array([float(x) for x in w0])
+    c0 = np.array([float(x) for x in a0]) / w0
+    fg = _l1_objective(target, interval, m)
+    res = scipy.optimize.minimize(fg, np.concatenate([c0, np.log(w0)]), jac=True, method="BFGS",
+                                  options={"maxiter": maxiter, "gtol": 1e-12})
+    c, th = res.x[:m], res.x[m:]
+    w = np.exp(th)
+    order = np.argsort(w)
+    a, w = tuple((c * w)[order].tolist()), tuple(w[order].tolist())
+    err = expsum_error(target, a, w, "L1", interval, dps=dps)
+    # BFGS stops at a kink of the L1 error often; a small relative change is success here
+    ok = res.success or "precision loss" in str(res.message)
+    return ExpSumApprox(a, w, "L1", err, interval, "BFGS on the L1 error with its exact gradient",
+                        0 if ok else 1, str(res.message), {"iterations": int(res.nit)})
+
+
+def _has_moments(target):
+    return not (isinstance(target, PowerLaw) and target.alpha <= 1)

@@ -1,0 +1,266 @@
+"""The error of an exponential sum against a target: `expsum_error` in L1 (exact up to
+rounding, from the sign changes of the error and the primitives of rho and phi: no
+quadrature of |.|), L2 and L-infinity, at float64 or mpmath precision (`_Num`: one code
+path for float64 arrays and mpmath object arrays)."""
+
+from __future__ import annotations
+
+import math
+
+import mpmath
+import numpy as np
+
+from .. import _validate
+from ..backends import Precision, PrecisionError, illinois
+from ..targets import Target
+from .result import NORMS
+
+
+# ---------------------------------------------------------------------------
+# numbers: float64 arrays or mpmath object arrays, one code path
+
+
+class _Num:
+    """Elementwise operations for kind 'float' (numpy) or 'mp' (mpmath, object arrays)."""
+
+    def __init__(self, dps):
+        self.kind = "float" if dps is None else "mp"
+        self.dps = dps
+
+    def num(self, x):
+        if self.kind == "float":
+            return float(x)
+        return mpmath.mpf(x) if not isinstance(x, mpmath.mpf) else +x
+
+    def arr(self, xs):
+        if self.kind == "float":
+            return np.array([float(x) for x in xs], dtype=float)
+        out = np.empty(len(xs), dtype=object)
+        for i, x in enumerate(xs):
+            out[i] = self.num(x)
+        return out
+
+    def exp(self, x):
+        return np.exp(x) if self.kind == "float" else np.vectorize(mpmath.exp, otypes=[object])(x)
+
+    def expm1(self, x):
+        return np.expm1(x) if self.kind == "float" else np.vectorize(mpmath.expm1, otypes=[object])(x)
+
+    def sign(self, x):
+        return np.sign(np.array(x, dtype=float))
+
+
+def _check_target(target):
+    if not isinstance(target, Target):
+        raise TypeError(f"target must be a memverify target (ExpSum, MemoryBump, PowerLaw, Airy), "
+                        f"got {type(target).__name__}")
+    return target
+
+
+def _check_interval(interval):
+    if interval is None:
+        return None
+    if not isinstance(interval, (tuple, list)) or len(interval) != 2:
+        raise TypeError(f"interval must be None or a pair (0, T), got {interval!r}")
+    lo = _validate.real(interval[0], "interval[0]")
+    hi = _validate.positive(interval[1], "interval[1]")
+    if lo != 0:
+        raise ValueError(f"interval must start at 0 (the kernel lives on [0, T]), got {interval!r}")
+    return (0, hi)
+
+
+def _check_norm(norm):
+    if norm not in NORMS:
+        raise ValueError(f"norm must be one of {NORMS}, got {norm!r}")
+    return norm
+
+
+def N_dtype(N):
+    return float if N.kind == "float" else object
+
+
+def _grid(w, t_end, N, ratio=None):
+    """0, then a geometric grid up to t_end, fine enough to see every sign change
+    of the error: the ratio shrinks with the local density of rates."""
+    wf = np.sort(np.array([float(x) for x in w]))
+    if ratio is None:
+        lw = np.log(wf)
+        dens = max(int(np.max(np.searchsorted(lw, lw + 1.0) - np.searchsorted(lw, lw - 1.0))), 1)
+        ratio = 1.0 + min(0.03, 1.0 / (6.0 * dens))
+    t_lo = min(1e-3 / wf[-1], float(t_end) * 1e-6)
+    n = int(math.ceil(math.log(float(t_end) / t_lo) / math.log(ratio))) + 1
+    g = np.geomspace(t_lo, float(t_end), n)
+    return [N.num(0)] + [N.num(x) for x in g]
+
+
+def _sum_values(a, w, ts, N):
+    """phi(t) = sum_j a_j e^{-w_j t} at the points ts; shape (len(ts),)."""
+    A, W = N.arr(a), N.arr(w)
+    T = np.array(ts, dtype=N_dtype(N))
+    return N.exp(-np.outer(T, W)) @ A
+
+
+def _sum_primitive(a, w, ts, N):
+    A, W = N.arr(a), N.arr(w)
+    T = np.array(ts, dtype=N_dtype(N))
+    return (-N.expm1(-np.outer(T, W))) @ (A / W)
+
+
+def _roots(target, a, w, ts, N):
+    """Sign changes of e = rho - phi on the grid ts, refined by bracketing."""
+    T = np.array(ts, dtype=N_dtype(N))
+    e = target.values(T, dps=N.dps) - _sum_values(a, w, T, N)
+    s = N.sign(e)
+    idx = [i for i in range(len(T) - 1) if s[i] * s[i + 1] < 0]
+    if not idx:
+        return [], e
+    lo = np.array([T[i] for i in idx], dtype=N_dtype(N))
+    hi = np.array([T[i + 1] for i in idx], dtype=N_dtype(N))
+    elo = np.array([e[i] for i in idx], dtype=N_dtype(N))
+    ehi = np.array([e[i + 1] for i in idx], dtype=N_dtype(N))
+    steps = 80 if N.kind == "float" else int(40 + 4 * N.dps)
+    tol = 4e-16 if N.kind == "float" else mpmath.mpf(10) ** (-N.dps)
+    lo, hi = illinois(lambda x: target.values(x, dps=N.dps) - _sum_values(a, w, x, N), lo, hi, elo, ehi, tol,
+                      max_iter=steps)
+    return list((lo + hi) / 2), e
+
+
+def _t_end(a, w, N, interval):
+    if interval is not None:
+        return interval[1]
+    wmin = min(float(x) for x in w)
+    digits = 17 if N.kind == "float" else N.dps + 5
+    big = max(sum(abs(float(x)) for x in a), 1.0)
+    return (math.log(big) + digits * math.log(10)) / wmin
+
+
+def _l1(target, a, w, interval, N, with_roots=False):
+    t_end = _t_end(a, w, N, interval)
+    ts = _grid(w, t_end, N)
+    roots, _ = _roots(target, a, w, ts, N)
+    pts = [N.num(0)] + roots + [N.num(t_end)]
+    P = target.primitive(pts, dps=N.dps) - _sum_primitive(a, w, pts, N)
+    total = sum(abs(P[i + 1] - P[i]) for i in range(len(pts) - 1))
+    if interval is None:  # the tail beyond t_end, where phi is below the working precision
+        tail = target.integral(dps=N.dps) - np.sum(N.arr(a) / N.arr(w)) - P[-1]
+        total = total + abs(tail)
+    if with_roots:
+        return total, roots, pts, P
+    return total
+
+
+def expsum_error(target, a, w, norm="L1", interval=None, dps=None):
+    """||rho - sum_j a_j e^{-w_j t}|| on [0, inf) (interval=None) or [0, T].
+
+    L1: exact from the sign changes of the error (found on a geometric grid,
+    refined by bracketing) and the primitives of rho and of the sum; L2 on
+    [0, inf): from ||rho||^2, the Laplace transform and the Gram matrix; L2 on
+    [0, T] and L-infinity: on the same grid (L-infinity refined at its maxima).
+    dps=None: float64; dps=n: mpmath at n digits (guard digits are added for
+    sums whose coefficients cancel)."""
+    _check_target(target)
+    norm = _check_norm(norm)
+    interval = _check_interval(interval)
+    w = _validate.vector(w, "w", positive_entries=True)
+    a = _validate.vector(a, "a", length=len(w))
+    if dps is not None:
+        dps = _validate.integer(dps, "dps", minimum=10)
+    guard = max(0, int(math.log10(max(sum(abs(float(x)) for x in a), 1.0))))
+    if dps is None and guard > 8:
+        raise PrecisionError(f"the coefficients cancel (sum |a_j| ~ 1e{guard}): float64 cannot resolve "
+                         f"this error; pass dps=...")
+    N = _Num(None if dps is None else dps + guard)
+    ctx = mpmath.workdps(N.dps) if N.kind == "mp" else _nullctx()
+    with ctx:
+        if norm == "L1":
+            out = _l1(target, a, w, interval, N)
+        elif norm == "L2" and interval is None:
+            out = _l2_infinite(target, a, w, N)
+        else:
+            out = _grid_norm(target, a, w, interval, N, norm)
+        return float(out) if N.kind == "float" else +out
+
+
+class _nullctx:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _l2_infinite(target, a, w, N):
+    prec = Precision(N.dps)
+    A, W = N.arr(a), N.arr(w)
+    with prec.context():
+        b = np.array([target.moment(0, x, dps=prec.dps) for x in W], dtype=N_dtype(N))
+        norm2 = target.norm2(dps=prec.dps)
+    G = 1 / (W[:, None] + W[None, :])
+    val = norm2 - 2 * A @ b + A @ G @ A
+    return (max(val, 0)) ** 0.5 if N.kind == "float" else mpmath.sqrt(max(val, 0))
+
+
+def _grid_norm(target, a, w, interval, N, norm):
+    t_end = _t_end(a, w, N, interval)
+    ts = _grid(w, t_end, N)
+    T = np.array(ts, dtype=N_dtype(N))
+    e = target.values(T, dps=N.dps) - _sum_values(a, w, T, N)
+    if norm == "Linf":
+        # refine every local extremum (an equioscillating error has many near-equal ones)
+        return max(x[1] for x in _local_extrema(target, a, w, interval, N))
+    # L2 on [0, T]: Simpson on each grid cell (the error is smooth)
+    mids = (T[1:] + T[:-1]) / 2
+    em = target.values(mids, dps=N.dps) - _sum_values(a, w, mids, N)
+    h = T[1:] - T[:-1]
+    val = np.sum(h * (e[:-1] ** 2 + 4 * em ** 2 + e[1:] ** 2)) / 6
+    return val ** 0.5 if N.kind == "float" else mpmath.sqrt(val)
+
+
+def _refine_extremum(target, a, w, ts, k, N):
+    """Golden-section refinement of the local maximum of |e| near grid point k."""
+    lo = ts[max(k - 1, 0)]
+    hi = ts[min(k + 1, len(ts) - 1)]
+
+    def ae(t):
+        T = np.array([t], dtype=N_dtype(N))
+        return abs((target.values(T, dps=N.dps) - _sum_values(a, w, T, N))[0])
+
+    x, fx = _golden_max(ae, lo, hi, 60 if N.kind == "float" else int(3.4 * N.dps))
+    val, t = max([(ae(ts[k]), ts[k]), (fx, x)], key=lambda c: c[0])
+    return t, val
+
+
+def _golden_max(f, lo, hi, iters):
+    """Golden-section search for the maximum of a unimodal f on [lo, hi]: (x, f(x))."""
+    g = (math.sqrt(5) - 1) / 2
+    x1, x2 = hi - g * (hi - lo), lo + g * (hi - lo)
+    f1, f2 = f(x1), f(x2)
+    for _ in range(iters):
+        if f1 > f2:
+            hi, x2, f2 = x2, x1, f1
+            x1 = hi - g * (hi - lo)
+            f1 = f(x1)
+        else:
+            lo, x1, f1 = x1, x2, f2
+            x2 = lo + g * (hi - lo)
+            f2 = f(x2)
+    return (x1, f1) if f1 > f2 else (x2, f2)
+
+
+def _local_extrema(target, a, w, interval, N):
+    """Alternating extrema of e = rho - phi: the point of largest |e| in each
+    sign-constant piece between consecutive sign changes (refined)."""
+    t_end = _t_end(a, w, N, interval)
+    ts = _grid(w, t_end, N)
+    T = np.array(ts, dtype=N_dtype(N))
+    e = target.values(T, dps=N.dps) - _sum_values(a, w, T, N)
+    s = N.sign(e)
+    ext, start = [], 0
+    for i in range(1, len(T) + 1):
+        if i == len(T) or s[i] != s[start]:
+            seg = np.abs(np.array(e[start:i], dtype=float))
+            k = start + int(np.argmax(seg))
+            t, val = _refine_extremum(target, a, w, ts, k, N) if 0 < k < len(T) - 1 else (ts[k], abs(e[k]))
+            ext.append((t, val, s[start]))
+            start = i
+    return ext
