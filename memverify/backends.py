@@ -84,8 +84,9 @@ class Precision:
         if self.kind == "mp":
             if isinstance(x, Fraction):
                 return mpmath.mpf(x.numerator) / x.denominator
-            if type(x).__name__ == "arb":
-                return mpmath.mpf(x.mid().str(self.dps + 5, radius=False))
+            if type(x).__name__ == "arb":  # its midpoint, exactly, then rounded once to dps
+                with mpmath.workdps(self.dps):
+                    return +arb_midpoint(x)
             return mpmath.mpf(x)
         return to_arb(x)
 
@@ -113,6 +114,22 @@ def _fill(out, nested):
     else:
         for i, row in enumerate(nested):
             _fill(out[i], row)
+
+
+def arb_midpoint(x):
+    """The midpoint of an arb ball as an mpf, exactly (all its bits, whatever
+    mpmath's working precision)."""
+    man, exp = x.mid().man_exp()
+    return mpmath.mp.make_mpf(mpmath.libmp.from_man_exp(int(man), int(exp)))
+
+
+def mpf_fraction(x):
+    """An mpf as a Fraction, exactly."""
+    sign, man, exp, _ = x._mpf_
+    if not man:
+        return Fraction(0)
+    val = Fraction(int(man)) * (Fraction(2) ** int(exp))
+    return -val if sign else val
 
 
 def to_arb(x):

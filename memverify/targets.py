@@ -24,7 +24,7 @@ import scipy.special
 import sympy as sp
 
 from . import _validate
-from .backends import ExpErfc, ExpUpperGamma, Precision, abs_bound, compile_exprs, to_arb
+from .backends import ExpErfc, ExpUpperGamma, Precision, abs_bound, arb_midpoint, compile_exprs, to_arb
 
 t, s = sp.symbols("t s", positive=True)
 _w, _w2, _mu, _sigma, _alpha = sp.symbols("w w2 mu sigma alpha", positive=True)
@@ -612,7 +612,7 @@ class PowerLaw(Target):
         # n |log10 s| digits: evaluate with guard digits and round at the end
         with mpmath.workdps(15):
             lost = n * abs(float(mpmath.log10(
-                mpmath.mpf(s.mid().str(20, radius=False)) if prec.kind == "arb" else mpmath.mpf(s))))
+                arb_midpoint(s) if prec.kind == "arb" else mpmath.mpf(s))))
         if prec.kind == "arb":
             # (ball arithmetic shows the cancellation as width)
             old = flint.ctx.prec

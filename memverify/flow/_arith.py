@@ -10,7 +10,7 @@ import flint
 import mpmath
 import numpy as np
 
-from ..backends import to_arb
+from ..backends import arb_midpoint, to_arb
 
 EPS = float(np.finfo(float).eps)
 
@@ -164,12 +164,6 @@ def _phi_mp(k, z):
     return val / z**k
 
 
-def _arb_to_mpf(x):
-    """The midpoint of an arb ball as an mpf (exact)."""
-    man, exp = x.mid().man_exp()
-    return mpmath.ldexp(int(man), int(exp))
-
-
 def _eigh_arb(rows, dps, orth_tol=None):
     """Eigenpairs of a real symmetric matrix (rows of arb balls) at `dps`
     digits with arb's approximate eigensolver (C): eigenvalues ascending as
@@ -185,7 +179,7 @@ def _eigh_arb(rows, dps, orth_tol=None):
     try:
         E, R = flint.acb_mat(flint.arb_mat(rows)).eig(right=True, algorithm="approx")
         with mpmath.workdps(dps):
-            lam = [_arb_to_mpf(E[i].real) for i in range(n)]
+            lam = [arb_midpoint(E[i].real) for i in range(n)]
             order = sorted(range(n), key=lambda i: lam[i])
             V = flint.arb_mat(n, n, [R[i, j].real.mid() for i in range(n) for j in order])
             G = V.transpose() * V
@@ -195,7 +189,7 @@ def _eigh_arb(rows, dps, orth_tol=None):
             cols = []
             for j in range(n):
                 nrm = G[j, j].sqrt()
-                cols.append([_arb_to_mpf(V[i, j] / nrm) for i in range(n)])
+                cols.append([arb_midpoint(V[i, j] / nrm) for i in range(n)])
             done = []
             for j in loose:
                 v = cols[j]

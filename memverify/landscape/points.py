@@ -11,6 +11,7 @@ import mpmath
 import numpy as np
 
 from .. import _validate
+from ..backends import mpf_fraction
 from .partitions import Partition
 
 
@@ -105,11 +106,7 @@ def mstar_partition_of(a, w, astar, wstar):
 def exact_fraction(x):
     """The exact value of a binary float, mpf, int or Fraction as a Fraction."""
     if isinstance(x, mpmath.mpf):
-        sign, man, exp, _ = x._mpf_
-        if not man:
-            return Fraction(0)
-        val = Fraction(int(man)) * (Fraction(2) ** int(exp))
-        return -val if sign else val
+        return mpf_fraction(x)
     if isinstance(x, (bool, np.bool_)):
         raise TypeError(f"expected a real number, got bool {x!r}")
     return Fraction(_validate.real(x, "x"))
