@@ -9,6 +9,7 @@ import sympy as sp
 
 from ..backends import Precision, compile_exprs
 from ..symbolic.loss import AbsTemplateMoment, Moment, TemplateMoment, norm_symbol
+from .base import Verdict
 
 
 GENERAL_M_NOTE = ("proved width by width; not a proof for general m. Every entry involves the other "
@@ -71,3 +72,18 @@ def ball_str(x, digits=12):
 def nonzero(ball):
     """The ball excludes 0: the value is certified non-zero."""
     return not ball.contains(0)
+
+
+def refute_at_witness(r, values, target, label, extra=None):
+    """A residual r that sympy did not reduce to 0, evaluated with arb at a witness:
+    the point `values` ({symbol: Fraction}) and `target`.  Verdict 'refuted' (certified)
+    when the ball excludes 0, else 'error' (r may be 0 after all: choose another
+    witness).  The evidence carries r, the witness and the ball, plus `extra`."""
+    ball = evaluate_arb(r, values, target)
+    ev = {**(extra or {}), "residual": str(r), "witness_target": target.spec(),
+          "witness_point": {str(s): str(v) for s, v in values.items()}, "residual_at_witness": ball_str(ball)}
+    if nonzero(ball):
+        return Verdict("refuted", f"{label}: residual {r}; at the witness {ball_str(ball, 6)} != 0 (certified)",
+                       ev, Precision(30, arb=True).describe())
+    return Verdict("error", f"{label}: residual {r} not identically 0 but 0 at the witness; choose another witness",
+                   ev)

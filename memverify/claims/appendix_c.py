@@ -21,7 +21,7 @@ from ..symbolic import AbsTemplateMoment, TemplateMoment, derive, memory_target,
 from ..symbolic.landscape import memory_norm, memory_specialise, on_mstar
 from ..symbolic.paper import prop_c2_gradient, prop_c3_E, prop_c3_hessian
 from ..targets import ExpSum, MemoryBump
-from ._tools import GENERAL_M_NOTE, ball_str, evaluate_arb, nonzero, residual
+from ._tools import GENERAL_M_NOTE, ball_str, evaluate_arb, refute_at_witness, residual
 from .base import Claim, Falsifier, Part, Verdict
 
 # ---------------------------------------------------------------------------
@@ -109,17 +109,9 @@ def _check_entries(pairs, d, astar, wstar, witness_c0, witness_omega, label):
         if r == 0:
             continue
         target = _witness(len(astar), witness_c0, witness_omega)
-        vals = _witness_values(d, astar, wstar, target)
-        ball = evaluate_arb(r, vals, target)
-        ev = {"entry": name, "m": d.m, "residual": str(r), "witness_target": target.spec(),
-              "witness_point": {str(s): str(v) for s, v in vals.items()},
-              "residual_at_witness": ball_str(ball)}
-        if nonzero(ball):
-            return Verdict("refuted", f"{label} {name} (m={d.m}) differs from the derivation; at the witness "
-                           f"(c0={witness_c0}) the difference is {ball_str(ball, 6)} != 0 (certified)",
-                           ev, Precision(30, arb=True).describe())
-        return Verdict("error", f"{label} {name}: residual {r} not identically 0 but 0 at the witness "
-                       f"(c0={witness_c0}); choose another witness", ev)
+        return refute_at_witness(r, _witness_values(d, astar, wstar, target), target,
+                                 f"{label} {name} (m={d.m}, witness c0={witness_c0}) differs from the derivation",
+                                 {"entry": name, "m": d.m})
     return None
 
 

@@ -21,7 +21,7 @@ from ..symbolic import Moment, derive, norm_symbol, reduce_integrals
 from ..symbolic.landscape import critical_moments, on_coincided_space, reduced_parameters
 from ..symbolic.paper import thm_d3_critical_entry, thm_d3_entries
 from ..targets import ExpSum, PowerLaw
-from ._tools import GENERAL_M_NOTE, ball_str, evaluate_arb, nonzero, residual
+from ._tools import GENERAL_M_NOTE, ball_str, nonzero, refute_at_witness, residual
 from .base import Claim, Falsifier, Part, Verdict
 
 _WITNESS_TARGET = ExpSum([Fraction(1), Fraction(-1, 2)], [Fraction(1), Fraction(3)])
@@ -30,14 +30,7 @@ _WITNESS_TARGET = ExpSum([Fraction(1), Fraction(-1, 2)], [Fraction(1), Fraction(
 def _refute_at_witness(r, label, extra):
     vals = {s: Fraction(2 + i, 3 + i) for i, s in enumerate(sorted(r.free_symbols - {norm_symbol},
                                                                    key=sp.default_sort_key))}
-    ball = evaluate_arb(r, vals, _WITNESS_TARGET)
-    ev = {"residual": str(r), "witness_target": _WITNESS_TARGET.spec(),
-          "witness_point": {str(s): str(v) for s, v in vals.items()}, "residual_at_witness": ball_str(ball),
-          **extra}
-    if nonzero(ball):
-        return Verdict("refuted", f"{label}: residual {r}; at the witness {ball_str(ball, 6)} != 0 (certified)",
-                       ev, Precision(30, arb=True).describe())
-    return Verdict("error", f"{label}: residual {r} not identically 0 but 0 at the witness", ev)
+    return refute_at_witness(r, vals, _WITNESS_TARGET, label, extra)
 
 
 # ---------------------------------------------------------------------------
