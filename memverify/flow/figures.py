@@ -18,13 +18,13 @@ def figure_data(which, inv_omegas=None, m=None, extra_w=None, delta=0.05, rtol=1
 
     The flows run at `rtol` (default 1e-6: at m = 10 the hitting times move by at
     most 5e-7 relative against rtol = 1e-9 (at 1/omega = 40, tau_param), the fitted
-    slopes by 8e-9, for about half the time: 17.7 s against 29.7 s for the eight
-    flows of Figure 3 on two processes; `python benchmarks/figure3_sweep.py
-    --reference 1e-9`), on `executor` (a concurrent.futures.Executor, or None: one
+    slopes by 8e-9, for about two thirds of the time: 9.5 s against 14.2 s for the
+    eight flows of Figure 3 (1/omega = 5..40) on two processes; `python
+    benchmarks/figure3_sweep.py --reference 1e-9`), on `executor` (a concurrent.futures.Executor, or None: one
     after the other in this process); progress(done, total) is called as runs finish.
-    integrator: 'radau' (Radau IIA) by default; 'exprb43' takes 26.5 s for Figure 3
-    at rtol 1e-6 (2625 steps at 1/omega = 40 against 209) and its hitting times
-    move by up to 1.8e-3 against rtol 1e-9."""
+    integrator: 'radau' (Radau IIA) by default; 'exprb43' took 26.5 s for Figure 3
+    at rtol 1e-6 when Radau IIA took 17.7 s (2625 steps at 1/omega = 40 against 209),
+    and its hitting times move by up to 1.8e-3 against rtol 1e-9."""
     if which == "2":
         inv_omegas = inv_omegas or (5, 10, 15, 20)
         m, extra_w = m or 2, extra_w or (0.8,)
