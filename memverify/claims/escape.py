@@ -50,7 +50,7 @@ def _drop(inv):
     """(J(theta_0), min J_2, the minimiser's rates): flow.exponent.available_drop at a
     point of M* (J(theta_0) is the same for every start on M*)."""
     d = available_drop(_target(inv), [1.0, 0.0], [1.0, 0.8])
-    return d["J0"], d["min_J"], d["minimiser_w"]
+    return d["J0"], d["min_J"], tuple(d["minimiser_w"])  # immutable: the cache is shared
 
 
 def _bound_shape(inv, delta, w0_l, m=2):

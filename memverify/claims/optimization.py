@@ -9,6 +9,7 @@ initialisation on M*: a = (a*, 0, ..., 0), w = (w*, extra rates).
 
 from __future__ import annotations
 
+import copy
 import functools
 import math
 
@@ -399,7 +400,9 @@ def verify_figure(which="2", inv_omegas=(5, 10, 15), m=None, extra_w=None, delta
     if expect not in ("lengthens", "shortens"):
         raise ValueError(f"expect must be 'lengthens' or 'shortens', got {expect!r}")
     try:
-        data = _figure_data(which, tuple(inv_omegas), m, None if extra_w is None else tuple(extra_w), delta)
+        # a copy: the cached runs are shared by the claim and its falsifiers, and evidence must not alias them
+        data = copy.deepcopy(_figure_data(which, tuple(inv_omegas), m, None if extra_w is None else tuple(extra_w),
+                                          delta))
     except RuntimeError as exc:
         return Verdict("error", str(exc), {"inv_omegas": list(inv_omegas)})
     taus = [r["tau_loss"] for r in data["runs"]]
