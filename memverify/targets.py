@@ -157,8 +157,12 @@ def _compiled(name, n, kind):
 
 @functools.lru_cache(maxsize=None)
 def _gauss_ops(n):
-    """The number of operations in the Gaussian moment's closed form (its float64 rounding)."""
-    return int(sp.count_ops(gaussian_moment(n)))
+    """The rounding count of the Gaussian moment's closed form, a sum of k terms: a term
+    of q operations errs by at most q eps relative to itself, and summing k terms adds
+    (k - 1) eps times their absolute sum, so (k - 1) + max q bounds the float64 error in
+    units of eps times the terms' absolute sum (backends.abs_bound)."""
+    terms = sp.Add.make_args(gaussian_moment(n))
+    return len(terms) - 1 + max(int(sp.count_ops(t)) for t in terms)
 
 
 @functools.lru_cache(maxsize=None)
@@ -472,7 +476,7 @@ class MemoryBump(Target):
     @staticmethod
     def _rounding_digits(lib, ops, s, sigma, mu):
         # log10 of the relative rounding of the closed form's terms: 2 (ops + 1) eps for
-        # its operations (backends.rounding_bound), and e^c erfc(z) carries the rounding
+        # its operations (_gauss_ops, with a factor 2 to spare), and e^c erfc(z) carries the rounding
         # of its arguments, computed to about 3 eps relative, which moves e^c by 3 |c| eps
         # and erfcx(z) by ~ 6 z^2 eps (z > 0); max(z, 0) as (z + |z|)/2: one expression
         # for floats, mpf and arrays

@@ -673,3 +673,41 @@ def test_targets_without_exponential_part():
     assert p.exponential_part() is None
     with pytest.raises(NotImplementedError, match="exponential part"):
         p.template_moments(np.array([1.0]))
+
+
+def test_template_moment_bounds_where_the_polynomial_terms_cancel():
+    """At z = (s sigma^2 - mu)/(sigma sqrt 2) near 0 the closed form's polynomial terms
+    in mu and s sigma^2 cancel (the case the old digits-lost estimate missed: M_3 at
+    omega = 0.05, sigma = 2, s = 5 erred 2.8 times its bound); the bounds hold there."""
+    for omega, sigma in ((0.05, 2.0), (0.02, 1.0), (0.01, 3.0), (0.1, 0.5)):
+        b = MemoryBump(ExpSum([1.0], [1.0]), omega=omega, sigma=sigma)
+        s0 = (1 / omega) / sigma**2
+        x = np.array([s0 * (1 + d) for d in (-1e-3, -1e-6, 0.0, 1e-6, 1e-3)])
+        val, err = b.template_moments(x)
+        for n in range(4):
+            for k, xk in enumerate(x):
+                assert abs(val[n, k] - float(b.template_moment(n, float(xk), dps=40))) <= err[n, k], (omega, n, xk)
+
+
+def test_the_old_template_bound_is_rejected():
+    """The falsifier: the digits-lost estimate used before (argument rounding and, for
+    z > 0 only, (1 + 2 z^2)^n) gives bounds that the float64 closed form breaks near
+    z = 0 (by up to 70 times at omega = 0.01, sigma = 3), so the test above can fail;
+    the bounds of template_moments hold at the same points."""
+    ratios = []
+    for omega, sigma in ((0.05, 2.0), (0.02, 2.0), (0.01, 3.0)):
+        b = MemoryBump(ExpSum([1.0], [1.0]), omega=omega, sigma=sigma)
+        mu = 1 / omega
+        x = np.array([mu / sigma**2 * (1 + d) for d in (-0.01, -1e-3, 0.0, 1e-3, 0.01)])
+        val, err = b.template_moments(x)
+        for k, s in enumerate(x):
+            n = 3
+            z = max((s * sigma**2 - mu) / (sigma * math.sqrt(2)), 0.0)
+            c = s * (s * sigma**2 / 2 - mu)
+            old_lost = math.ceil(math.log10(1 + abs(c) + z * z) + n * math.log10(1 + 2 * z * z))
+            true = float(b.template_moment(n, float(s), dps=40))
+            assert abs(val[n, k] - true) <= err[n, k]
+            # the closed form in float64 as template_moments evaluates it, against the old bound
+            raw = float(T._compiled_array("gauss_moments")(x, mu, sigma)[n][k])
+            ratios.append(abs(raw - true) / ((8 + 10.0**old_lost) * np.finfo(float).eps * abs(raw)))
+    assert max(ratios) > 3, ratios
