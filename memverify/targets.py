@@ -440,22 +440,28 @@ class MemoryBump(Target):
 
     def template_moments(self, s):
         """The template's moments M_0..M_3 at the rates s (float64 array) and bounds on
-        their errors, shape (4, len(s)) each: the closed form where it loses at most 6
-        digits (`_digits_lost`: its bound (8 + 10^lost) eps |M_n|), else through
-        mpmath with guard digits (8 eps); a moment below the float64 range is bounded
-        by the smallest normal number."""
+        their errors, shape (4, len(s)) each: the closed form where its bound
+        eps (8 |M_n| + F abs_bound(M_n)) (`_rounding_factor`) is at most 1e-10 |M_n|,
+        else through mpmath with guard digits (8 eps); a moment below the float64 range
+        is bounded by the smallest normal number."""
         x = np.asarray(s, dtype=float).reshape(-1)
-        val, _ = self._float_closed_form(x)
-        val = float(self.c0) * val
-        lost = self._digits_lost_array(range(4), x)
-        bad = (lost > 6) | ~np.isfinite(val)
+        val, ab = self._float_closed_form(x)
+        c0 = float(self.c0)
+        eps, tiny = np.finfo(float).eps, np.finfo(float).tiny
+        ops = np.array([_gauss_ops(n) for n in range(4)])[:, None]
+        with np.errstate(all="ignore"):
+            err = eps * (8 * np.abs(c0 * val)
+                         + self._rounding_factor(np, ops, x[None, :], float(self.sigma), 1 / float(self.omega))
+                         * abs(c0) * ab)
+            val = c0 * val
+        # beyond about 6 digits lost (or float64's range): mpmath with guard digits, 8 eps
+        bad = ~(err <= 1e-10 * np.abs(val)) | ~np.isfinite(val)
         guard = Precision(dps=20)
         for n, i in zip(*np.nonzero(bad)):
             with guard.context():
                 val[n, i] = float(self._template_moment(n, guard.number(float(x[i])), guard))
-            lost[n, i] = 0
-        eps, tiny = np.finfo(float).eps, np.finfo(float).tiny
-        return val, np.abs(val) * eps * (8 + 10.0 ** lost) + np.where(np.abs(val) < tiny, tiny, 0.0)
+            err[n, i] = 8 * eps * abs(val[n, i])
+        return val, err + np.where(np.abs(val) < tiny, tiny, 0.0)
 
     def template_norm2(self, dps=None, arb=False):
         """||rho_{0,omega}||^2 = c0^2 int_0^inf exp(-(t - 1/omega)^2 / sigma^2) dt, the loss on M*
@@ -474,22 +480,23 @@ class MemoryBump(Target):
             return abs(self._template_moment(n, prec.number(s), prec))
 
     @staticmethod
-    def _rounding_digits(lib, ops, s, sigma, mu):
-        # log10 of the relative rounding of the closed form's terms: 2 (ops + 1) eps for
-        # its operations (_gauss_ops, with a factor 2 to spare), and e^c erfc(z) carries the rounding
-        # of its arguments, computed to about 3 eps relative, which moves e^c by 3 |c| eps
-        # and erfcx(z) by ~ 6 z^2 eps (z > 0); max(z, 0) as (z + |z|)/2: one expression
-        # for floats, mpf and arrays
+    def _rounding_factor(lib, ops, s, sigma, mu):
+        # F with |float64 closed form - M_n| <= eps (F abs_bound(M_n)) before the final
+        # roundings: ops u (u = eps/2) for its operations (_gauss_ops); e^c erfc(z)
+        # carries the rounding of its arguments: c = s (s sigma^2/2 - mu) is computed to
+        # 3u relative, which moves e^c by 1.5 |c| eps, and z to 4u, which moves erfcx(z)
+        # by 2z dz = 4 z^2 eps (z > 0); 4 eps for scipy's erfc / erfcx themselves.
+        # max(z, 0) as (z + |z|)/2: one expression for floats, mpf and arrays
         z = (s * sigma * sigma - mu) / (sigma * lib.sqrt(2))
         z = (z + abs(z)) / 2
         c = s * (s * sigma * sigma / 2 - mu)
-        return lib.log10(2 * (ops + 1) + 3 * abs(c) + 6 * z * z)
+        return ops / 2 + 1.5 * abs(c) + 4 * z * z + 4
 
     def _digits_lost(self, n, s):
-        """Decimal digits the Gaussian closed form of M_n loses at s: the relative
-        rounding of its terms (`_rounding_digits`) plus their cancellation, log10 of
-        their absolute sum (backends.abs_bound of the derived moment) over |M_n|, so
-        that 10^lost eps |M_n| bounds the float64 evaluation's error."""
+        """Decimal digits the Gaussian closed form of M_n loses at s: log10 of F times
+        its terms' absolute sum (backends.abs_bound of the derived moment) over |M_n|,
+        F the terms' relative rounding (`_rounding_factor`), so that 10^lost eps |M_n|
+        bounds the float64 evaluation's error."""
         return self._float_moment_and_lost(n, s)[1]
 
     def _float_moment_and_lost(self, n, s):
@@ -504,7 +511,7 @@ class MemoryBump(Target):
             mu, sg = 1 / float(self.omega), float(self.sigma)
             val, ab = _compiled("gauss_moment_abs", n, "float")(x, mu, sg)
             if val != 0 and math.isfinite(val) and math.isfinite(ab):
-                lost = math.ceil(self._rounding_digits(math, _gauss_ops(n), x, sg, mu) + math.log10(ab / abs(val)))
+                lost = math.ceil(math.log10(self._rounding_factor(math, _gauss_ops(n), x, sg, mu) * ab / abs(val)))
                 if lost <= 12:
                     return val, lost
         return None, self._digits_lost_mp(n, s)
@@ -514,8 +521,9 @@ class MemoryBump(Target):
         # rounding alone can take hundreds (|c| ~ s^2 sigma^2 / 2)
         with mpmath.workdps(15):
             x = mpmath.mpf(s)
-            dps = 30 + int(mpmath.ceil(self._rounding_digits(mpmath, _gauss_ops(n), x, mpmath.mpf(self.sigma),
-                                                              1 / mpmath.mpf(self.omega))))
+            dps = 30 + int(mpmath.ceil(mpmath.log10(self._rounding_factor(mpmath, _gauss_ops(n), x,
+                                                                          mpmath.mpf(self.sigma),
+                                                                          1 / mpmath.mpf(self.omega)))))
         for _ in range(4):
             dps *= 2
             prec = Precision(dps=dps)
@@ -523,7 +531,7 @@ class MemoryBump(Target):
                 x, mu, sg = prec.number(s), self._mu(prec), prec.number(self.sigma)
                 val, ab = _compiled("gauss_moment_abs", n, "mp")(x, mu, sg)
                 if val != 0:
-                    lost = self._rounding_digits(mpmath, _gauss_ops(n), x, sg, mu) + mpmath.log10(ab / abs(val))
+                    lost = mpmath.log10(self._rounding_factor(mpmath, _gauss_ops(n), x, sg, mu) * ab / abs(val))
                     if lost <= dps - 10:  # else val itself is noise at these digits, and so the ratio
                         return int(mpmath.ceil(lost))
         raise ArithmeticError(f"the Gaussian moment M_{n}({s}) cancels beyond {dps - 10} digits")
@@ -544,7 +552,7 @@ class MemoryBump(Target):
         with np.errstate(all="ignore"):
             cancel = np.log10(ab[ns] / np.abs(val[ns]))
             ops = np.array([_gauss_ops(n) for n in ns])[:, None]
-            out = np.ceil(self._rounding_digits(np, ops, s[None, :], float(self.sigma), 1 / float(self.omega))
+            out = np.ceil(np.log10(self._rounding_factor(np, ops, s[None, :], float(self.sigma), 1 / float(self.omega)))
                           + cancel)
         # beyond float64, or more lost than float64 can measure (the value, and so the ratio, is noise)
         for i, j in zip(*np.nonzero(~np.isfinite(out) | (out > 12))):
