@@ -562,10 +562,10 @@ class MemoryBump(Target):
     def _template_moment(self, n, s, prec):
         # the closed form cancels (see _digits_lost): evaluate it with that many
         # guard digits and round at the end; float64 goes through mpmath when it
-        # would lose more than 4 digits (its error bound 10^lost eps)
+        # would lose more than 3 digits (its error bound 10^lost eps)
         if prec.kind == "float":
             val, lost = self._float_moment_and_lost(n, s)
-            if val is not None and lost <= 4:
+            if val is not None and lost <= 3:
                 return prec.number(self.c0) * val
             mprec = Precision(dps=20)
             with mprec.context():
