@@ -426,11 +426,11 @@ def dd_recip(x):
     return two_sum(r0, r0 * (one_h + one_l))
 
 
-def dd_sum(x, axis=-1):
-    """The sum of double words x = (hi, lo) along `axis`, by pairwise reduction:
+def dd_sum(x):
+    """The sum of double words x = (hi, lo) along their last axis, by pairwise reduction:
     (sum, levels), the error at most levels * DD_ADD_BOUND u^2 times the sum of the
     terms' absolute values (each level's additions err relative to partial sums)."""
-    hi, lo = x if axis in (-1, np.ndim(x[0]) - 1) else (np.moveaxis(x[0], axis, -1), np.moveaxis(x[1], axis, -1))
+    hi, lo = x
     levels = 0
     while hi.shape[-1] > 1:
         n, k = hi.shape[-1], hi.shape[-1] // 2

@@ -445,7 +445,10 @@ class MemoryBump(Target):
         else through mpmath with guard digits (8 eps); a moment below the float64 range
         is bounded by the smallest normal number."""
         x = np.asarray(s, dtype=float).reshape(-1)
-        val, ab = self._float_closed_form(x)
+        with np.errstate(all="ignore"):  # M_0..M_3 and their terms' absolute sums, in one call
+            out = np.array(_compiled_array("gauss_moments")(x, 1 / float(self.omega), float(self.sigma)),
+                           dtype=float) * np.ones((8, len(x)))
+        val, ab = out[:4], out[4:]
         c0 = float(self.c0)
         eps, tiny = np.finfo(float).eps, np.finfo(float).tiny
         ops = np.array([_gauss_ops(n) for n in range(4)])[:, None]
@@ -535,29 +538,6 @@ class MemoryBump(Target):
                     if lost <= dps - 10:  # else val itself is noise at these digits, and so the ratio
                         return int(mpmath.ceil(lost))
         raise ArithmeticError(f"the Gaussian moment M_{n}({s}) cancels beyond {dps - 10} digits")
-
-    def _float_closed_form(self, x):
-        # M_0..M_3 and their terms' absolute sums at the rates x (float64), shape (4, len(x)) each
-        with np.errstate(all="ignore"):
-            out = np.array(_compiled_array("gauss_moments")(x, 1 / float(self.omega), float(self.sigma)),
-                           dtype=float) * np.ones((8, len(x)))
-        return out[:4], out[4:]
-
-    def _digits_lost_array(self, ns, s):
-        """`_digits_lost` for every order in ns at every rate in s (float64):
-        an int array of shape (len(ns), len(s))."""
-        s = np.asarray(s, dtype=float)
-        val, ab = self._float_closed_form(s)
-        ns = list(ns)
-        with np.errstate(all="ignore"):
-            cancel = np.log10(ab[ns] / np.abs(val[ns]))
-            ops = np.array([_gauss_ops(n) for n in ns])[:, None]
-            out = np.ceil(np.log10(self._rounding_factor(np, ops, s[None, :], float(self.sigma), 1 / float(self.omega)))
-                          + cancel)
-        # beyond float64, or more lost than float64 can measure (the value, and so the ratio, is noise)
-        for i, j in zip(*np.nonzero(~np.isfinite(out) | (out > 12))):
-            out[i, j] = self._digits_lost_mp(ns[i], s[j])
-        return out.astype(int)
 
     def _template_moment(self, n, s, prec):
         # the closed form cancels (see _digits_lost): evaluate it with that many

@@ -506,17 +506,15 @@ def test_rho_float_mp_arb_agree():
             assert_certified(target.rho(t, dps=40, arb=True), want, f"{target!r} rho({t})")
 
 
-def test_digits_lost_array_equals_the_scalar_bound():
-    """The vectorised bound of the 'fast' flow is the scalar one, also beyond float64."""
+def test_digits_lost_beyond_float64():
+    """The digits the Gaussian closed form loses (which set the guard digits of the
+    mpmath and arb paths) come out of mpmath where float64 cannot measure them, also
+    for rates beyond float64's range of c = s^2 sigma^2 / 2, and grow with s there."""
     b = MemoryBump(ExpSum([1.0], [1.0]), omega=1 / 40, c0=1.0, sigma=1.0)
-    s = np.array([1e-3, 0.8, 40.0, 41.0, 1e5, 1e160, 1e200])
-    got = b._digits_lost_array(range(4), s)
-    assert got.shape == (4, len(s))
-    scalar = [[b._digits_lost(n, x) for x in s] for n in range(4)]
-    # the same formula on arrays (its rounding may put a ceil one digit apart)
-    assert all(abs(int(g) - w) <= 1 for row_g, row_w in zip(got, scalar) for g, w in zip(row_g, row_w))
-    assert sum(int(g) == w for row_g, row_w in zip(got, scalar) for g, w in zip(row_g, row_w)) >= 26
-
+    for n in range(4):
+        lost = [b._digits_lost(n, x) for x in (0.8, 40.0, 1e5, 1e160, 1e200)]
+        assert all(isinstance(v, int) and v >= 1 for v in lost)
+        assert lost[2] < lost[3] < lost[4] and lost[4] >= 400
 
 def test_compile_exprs_arrays_only_for_float():
     from memverify.backends import compile_exprs
