@@ -13,6 +13,9 @@ import numpy as np
 from ..backends import arb_midpoint, to_arb
 
 EPS = float(np.finfo(float).eps)
+# h eps ||H|| above which float64 eigenpairs are refined (an exponential step is a
+# function of h lambda, so its error is h times the eigenvalues' error)
+EIG_RESOLVE = 1e-8
 
 
 class Arith:
@@ -70,27 +73,39 @@ class Arith:
         x = mpmath.lu_solve(mpmath.matrix([list(r) for r in K]), mpmath.matrix(list(rhs)))
         return np.array([x[i] for i in range(len(rhs))], dtype=object)
 
-    def eigh(self, H, h=None):
-        """Eigenvalues (ascending) and orthonormal eigenvectors (columns) of a symmetric H.
+    def eigh(self, H, h=None, resolve=EIG_RESOLVE):
+        """Eigenvalues (ascending) and orthonormal eigenvectors (columns) of a symmetric H;
+        `eigh_and_error` without the error."""
+        return self.eigh_and_error(H, h, resolve)[:2]
 
-        float64: LAPACK, whose eigenvalues carry an absolute error ~ eps ||H||; when
-        a step h makes that error matter (h eps ||H|| > 1e-8: near a plateau the
-        small eigenvalues are e^{-c/omega}, far below eps ||H||), the float64
-        entries of H (each accurate to a few ulps) are decomposed again with arb
-        at enough digits.  mpmath: arb at the working precision."""
+    def eigh_and_error(self, H, h=None, resolve=EIG_RESOLVE):
+        """(lam, Q, err): eigenvalues (ascending), orthonormal eigenvectors (columns) of a
+        symmetric H, and the eigensolver's own absolute error per eigenvalue (beyond the
+        error of H's entries).
+
+        float64: LAPACK, exact for H + E with ||E|| ~ n eps ||H|| (err = n eps ||H||, an
+        estimate of the backward error, not a bound); when a step h makes that error
+        matter (h eps ||H|| > resolve: near a plateau the small eigenvalues are
+        e^{-c/omega}, far below eps ||H||), the float64 entries of H (each accurate to a
+        few ulps) are decomposed again with arb at enough digits (err = 0).  The caller
+        says what it tolerates: an exponential method's step is a function of h lambda
+        (EIG_RESOLVE = 1e-8); Newton's method on implicit stages only slows down by
+        h ||E|| per iteration.  mpmath: arb at the working precision (err = 0)."""
         if self.kind == "float":
             lam, Q = np.linalg.eigh(H)
-            normH = float(np.max(np.abs(lam))) if len(lam) else 0.0
-            if h is None or not h * EPS * max(normH, 1e-300) > 1e-8:
-                return lam, Q
+            n = len(lam)
+            normH = float(np.max(np.abs(lam))) if n else 0.0
+            if h is None or not h * EPS * max(normH, 1e-300) > resolve:
+                return lam, Q, np.full(n, n * EPS * normH)
             dps = 25 + math.ceil(math.log10(h * normH))
             # eigenvectors orthogonal to 1e-18 are orthonormal in float64
             lam, Q = _eigh_arb([[flint.arb(float(x)) for x in row] for row in H], dps, orth_tol=1e-18)
             return (np.array([float(x) for x in lam]),
-                    np.array([[float(x) for x in row] for row in Q]))
+                    np.array([[float(x) for x in row] for row in Q]), np.zeros(n))
         lam, Q = _eigh_arb([[to_arb(x) for x in row] for row in H], mpmath.mp.dps + 5)
         return (np.array([+x for x in lam], dtype=object),
-                np.array([[+x for x in row] for row in Q], dtype=object))
+                np.array([[+x for x in row] for row in Q], dtype=object),
+                np.array([0 * x for x in lam], dtype=object))
 
     def exp(self, x):
         if self.kind == "float":

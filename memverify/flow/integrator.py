@@ -29,6 +29,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._arith import EIG_RESOLVE
+
 
 class StepRejected(Exception):
     """A step could not be taken (a parameter left the domain, or overflow)."""
@@ -76,22 +78,20 @@ class Linearisation(NamedTuple):
     lam_err: object
 
 
-def linearise(problem, y, h=None):
+def linearise(problem, y, h=None, resolve=EIG_RESOLVE):
     """The Linearisation of `problem` at y, for a step of about h (the float64
-    eigensolver refines its result when h makes its own error matter)."""
+    eigensolver refines its result when h eps ||H|| > resolve; `Arith.eigh_and_error`)."""
     ar = problem.arith
     g, gerr = problem.gradient(y)
     if hasattr(problem, "hessian_and_error"):
         H, Herr = problem.hessian_and_error(y)
     else:
         H, Herr = problem.hessian(y), None
-    lam, Q = ar.eigh(H, h)
-    if Herr is None:
-        lam_err = np.zeros(len(lam)) if ar.kind == "float" else np.array([0 * x for x in lam], dtype=object)
-    else:
+    lam, Q, lam_err = ar.eigh_and_error(H, h, resolve)
+    if Herr is not None:
         # first order in the perturbation: |dlambda_j| <= |q_j|^T |dH| |q_j|
         Qa = np.abs(Q)
-        lam_err = np.einsum("ij,ik,kj->j", Qa, Herr, Qa)
+        lam_err = lam_err + np.einsum("ij,ik,kj->j", Qa, Herr, Qa)
     return Linearisation(g, gerr, H, lam, Q, lam_err)
 
 
