@@ -163,6 +163,22 @@ def test_batched_gradients_and_hessians_match_one_at_a_time():
         assert np.array_equal(h, H[k]) and np.array_equal(he, Herr[k])
 
 
+def test_residual_cache_follows_the_reference():
+    """The residuals are cached per batch of offset states; a rebase changes what an
+    offset means, so the gradient at offsets 0 after moving the reference (a only, so
+    the new offsets are exactly 0 again) is the gradient at the new point, not the old."""
+    from memverify.flow.problems import OffsetProblem
+
+    a0, w0 = manifold_point([1.0], [1.0], 3, [0.8, 1.3])
+    P = OffsetProblem(_loss(20, 3), a0 + w0)
+    g_old = P.gradient(np.zeros(6))[0]
+    assert np.array_equal(P.rebase(np.array([1e-3, -2e-3, 0.5e-3, 0.0, 0.0, 0.0])), np.zeros(6))
+    g_new = P.gradient(np.zeros(6))[0]
+    fresh = OffsetProblem(_loss(20, 3), list(P.theta(np.zeros(6))))
+    assert not np.array_equal(g_new, g_old)
+    np.testing.assert_allclose(g_new, fresh.gradient(np.zeros(6))[0], rtol=1e-12, atol=1e-300)
+
+
 # --- phi functions and the integrator ----------------------------------------
 
 @given(st.floats(-30, 30), st.integers(1, 4))

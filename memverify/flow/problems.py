@@ -41,6 +41,9 @@ FLOAT_SUM_REL_MAX = 1e-13
 # (measured per state: 25 against 70 us at m = 2, 60 against 70 at m = 3, 400
 # against 75 at m = 10), so it is summed in rationals straight away
 FLOAT_SUM_MIN_WIDTH = 3
+# a Radau step compares two first guesses of its stages, then iterates from the better
+# one; the gradient at a state and the Hessian there share the residuals too
+RESIDUAL_CACHE = 3
 
 
 class PlainProblem:
@@ -208,7 +211,6 @@ class OffsetProblem:
         self._wstar = np.array([float(w) for w in base.w])
         self._entries = _entries_compiled()
         self._moments = _exp_moments_exact()
-        self._cache = (None, None)
         self._set_reference([gmpy2.mpq(float(x)) for x in theta_ref[: self.m]],
                             [float(x) for x in theta_ref[self.m:]])
 
@@ -219,6 +221,9 @@ class OffsetProblem:
         self.a_exact = list(a_exact)
         self.a_ref = np.array([float(a) for a in a_exact])
         self._float_cancels = False  # the float64 sum was not enough at this reference
+        # the residuals at the last RESIDUAL_CACHE batches of offset states (offsets from
+        # this reference: a new reference empties it)
+        self._cache = {}
         self._a_dd = np.array([_double_word(a) for a in a_exact]).T  # hi, lo, remainder
         self.w_ref = np.array(w_ref, dtype=float)
         self.theta_ref = np.concatenate([self.a_ref, self.w_ref])
@@ -366,8 +371,9 @@ class OffsetProblem:
         plus |T_{n+1}| |x_k - w_k| <= |T_{n+1}| eps x_k / 2 for the shift of the
         rate, since dT_n/ds = -T_{n+1}); the difference is rounded (eps |R_n| / 2).
         The bound below takes each of these twice."""
-        if len(Y) == 1 and self._cache[0] is not None and np.array_equal(self._cache[0], Y[0]):
-            return self._cache[1]
+        key = (Y.shape, Y.tobytes())
+        if key in self._cache:
+            return self._cache[key]
         m, nS = self.m, len(Y)
         U, V = Y[:, :m], Y[:, m:]
         x = self.w_ref + V
@@ -406,8 +412,11 @@ class OffsetProblem:
             Serr[rows] = EPS / 2 * np.abs(S[rows])
         R = S - T[:, :3]
         E = 2 * Serr + EPS * np.abs(R) + rest
-        if nS == 1:
-            self._cache = (Y[0].copy(), (R, E))
+        if len(self._cache) >= RESIDUAL_CACHE:
+            del self._cache[next(iter(self._cache))]
+        R.setflags(write=False)  # shared by the callers of the cache
+        E.setflags(write=False)
+        self._cache[key] = (R, E)
         return R, E
 
     def _neurons(self, Y):
