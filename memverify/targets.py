@@ -27,7 +27,8 @@ from . import _validate
 from .backends import ExpErfc, ExpUpperGamma, Precision, abs_bound, arb_midpoint, compile_exprs, to_arb
 
 t, s = sp.symbols("t s", positive=True)
-_w, _w2, _mu, _sigma, _alpha = sp.symbols("w w2 mu sigma alpha", positive=True)
+# the parameters of the closed forms (public: the symbolic modules substitute them)
+w_sym, w2_sym, mu_sym, sigma_sym, alpha_sym = sp.symbols("w w2 mu sigma alpha", positive=True)
 _tau = sp.Symbol("tau", positive=True)
 
 
@@ -44,18 +45,18 @@ def exp_term_moment(n):
     """M_n(s) of the single exponential e^{-w t}: sympy gives n!/(s + w)^(n+1)."""
     # integrated at one positive rate u, then u = s + w (sympy is much faster on that form)
     u = sp.Symbol("u", positive=True)
-    return sp.integrate(t**n * sp.exp(-u * t), (t, 0, sp.oo), conds="none").subs(u, s + _w)
+    return sp.integrate(t**n * sp.exp(-u * t), (t, 0, sp.oo), conds="none").subs(u, s + w_sym)
 
 
 @functools.lru_cache(maxsize=None)
 def exp_pair_integral():
     """int_0^inf e^{-w t} e^{-w2 t} dt = 1/(w + w2), the Gram kernel of exponentials."""
-    return sp.simplify(sp.integrate(sp.exp(-_w * t) * sp.exp(-_w2 * t), (t, 0, sp.oo), conds="none"))
+    return sp.simplify(sp.integrate(sp.exp(-w_sym * t) * sp.exp(-w2_sym * t), (t, 0, sp.oo), conds="none"))
 
 
 def gaussian_moment0_integrate():
     """M_0(s) of exp(-(t - mu)^2 / (2 sigma^2)) exactly as sympy.integrate gives it."""
-    return sp.integrate(sp.exp(-s * t) * sp.exp(-(t - _mu) ** 2 / (2 * _sigma**2)),
+    return sp.integrate(sp.exp(-s * t) * sp.exp(-(t - mu_sym) ** 2 / (2 * sigma_sym**2)),
                         (t, 0, sp.oo), conds="none")
 
 
@@ -64,9 +65,9 @@ def gaussian_moment(n):
     """M_n(s) of exp(-(t - mu)^2 / (2 sigma^2)) (completing the square; the
     test suite proves it equal to `gaussian_moment0_integrate` for n = 0).
     Written with ExpErfc(c, z) = e^c erfc(z) so that no evaluation overflows."""
-    c = s**2 * _sigma**2 / 2 - s * _mu
-    z = (s * _sigma**2 - _mu) / (_sigma * sp.sqrt(2))
-    expr = _sigma * sp.sqrt(sp.pi / 2) * ExpErfc(c, z)
+    c = s**2 * sigma_sym**2 / 2 - s * mu_sym
+    z = (s * sigma_sym**2 - mu_sym) / (sigma_sym * sp.sqrt(2))
+    expr = sigma_sym * sp.sqrt(sp.pi / 2) * ExpErfc(c, z)
     expr = (-1) ** n * sp.diff(expr, s, n)
     return sp.collect(sp.expand(_expand_exponents(expr)), ExpErfc(c, z))
 
@@ -74,12 +75,12 @@ def gaussian_moment(n):
 @functools.lru_cache(maxsize=None)
 def gaussian_norm2():
     """int_0^inf exp(-(t - mu)^2 / sigma^2) dt."""
-    return sp.simplify(sp.integrate(sp.exp(-(t - _mu) ** 2 / _sigma**2), (t, 0, sp.oo), conds="none"))
+    return sp.simplify(sp.integrate(sp.exp(-(t - mu_sym) ** 2 / sigma_sym**2), (t, 0, sp.oo), conds="none"))
 
 
 def powerlaw_kernel():
     """(1 + t)^(-alpha) and its symbols (t, alpha): the power law's one formula."""
-    return (1 + t) ** (-_alpha), (t, _alpha)
+    return (1 + t) ** (-alpha_sym), (t, alpha_sym)
 
 
 def powerlaw_moment0_integrate():
@@ -109,7 +110,7 @@ def powerlaw_primitive():
     in the symbols (T, alpha) = (t, alpha) of this module."""
     rho = powerlaw_kernel()[0].xreplace({t: _tau})
     general = sp.simplify(sp.integrate(rho, (_tau, 0, t), conds="none"))
-    one = sp.integrate(rho.xreplace({_alpha: 1}), (_tau, 0, t))
+    one = sp.integrate(rho.xreplace({alpha_sym: 1}), (_tau, 0, t))
     return general, one
 
 
@@ -129,29 +130,29 @@ def powerlaw_norm2():
 def _compiled(name, n, kind):
     """Compiled closed forms, keyed by name, moment order and number kind."""
     if name == "exp_moment":
-        return compile_exprs([s, _w], exp_term_moment(n), kind)
+        return compile_exprs([s, w_sym], exp_term_moment(n), kind)
     if name == "exp_pair":
-        return compile_exprs([_w, _w2], exp_pair_integral(), kind)
+        return compile_exprs([w_sym, w2_sym], exp_pair_integral(), kind)
     if name == "gauss_moment":
-        return compile_exprs([s, _mu, _sigma], gaussian_moment(n), kind)
+        return compile_exprs([s, mu_sym, sigma_sym], gaussian_moment(n), kind)
     if name == "gauss_moment_abs":  # [M_n, its terms' absolute sum]: the rounding scale with the value
-        return compile_exprs([s, _mu, _sigma], [gaussian_moment(n), abs_bound(gaussian_moment(n))], kind)
+        return compile_exprs([s, mu_sym, sigma_sym], [gaussian_moment(n), abs_bound(gaussian_moment(n))], kind)
     if name == "gauss_norm2":
-        return compile_exprs([_mu, _sigma], gaussian_norm2(), kind)
+        return compile_exprs([mu_sym, sigma_sym], gaussian_norm2(), kind)
     if name == "gauss":
-        return compile_exprs([t, _mu, _sigma], sp.exp(-(t - _mu) ** 2 / (2 * _sigma**2)), kind)
+        return compile_exprs([t, mu_sym, sigma_sym], sp.exp(-(t - mu_sym) ** 2 / (2 * sigma_sym**2)), kind)
     if name == "powerlaw_moment":
-        return compile_exprs([s, _alpha], powerlaw_moment(n), kind)
+        return compile_exprs([s, alpha_sym], powerlaw_moment(n), kind)
     if name == "powerlaw_norm2":
-        return compile_exprs([_alpha], powerlaw_norm2(), kind)
+        return compile_exprs([alpha_sym], powerlaw_norm2(), kind)
     if name == "powerlaw":
-        return compile_exprs([t, _alpha], powerlaw_kernel()[0], kind)
+        return compile_exprs([t, alpha_sym], powerlaw_kernel()[0], kind)
     if name == "exp":
-        return compile_exprs([t, _w], sp.exp(-_w * t), kind)
+        return compile_exprs([t, w_sym], sp.exp(-w_sym * t), kind)
     if name == "powerlaw_primitive":
-        return compile_exprs([t, _alpha], powerlaw_primitive()[n], kind)  # n = 1: the alpha = 1 form
+        return compile_exprs([t, alpha_sym], powerlaw_primitive()[n], kind)  # n = 1: the alpha = 1 form
     if name == "powerlaw_integral":
-        return compile_exprs([_alpha], powerlaw_integral(), kind)
+        return compile_exprs([alpha_sym], powerlaw_integral(), kind)
     raise KeyError(name)
 
 
@@ -169,13 +170,13 @@ def _gauss_ops(n):
 def _compiled_array(name):
     """A closed form as a plain numpy function of float64 arrays."""
     if name == "powerlaw":
-        return compile_exprs([t, _alpha], powerlaw_kernel()[0], "float", arrays=True)
+        return compile_exprs([t, alpha_sym], powerlaw_kernel()[0], "float", arrays=True)
     if name == "powerlaw_tail":
-        return compile_exprs([t, _alpha], powerlaw_tail(), "float", arrays=True)
+        return compile_exprs([t, alpha_sym], powerlaw_tail(), "float", arrays=True)
     if name == "powerlaw_primitive":
-        return compile_exprs([t, _alpha], powerlaw_primitive()[0], "float", arrays=True)
+        return compile_exprs([t, alpha_sym], powerlaw_primitive()[0], "float", arrays=True)
     if name == "gauss_moments":  # M_0..M_3 in one call, and their terms by absolute value
-        return compile_exprs([s, _mu, _sigma], [gaussian_moment(n) for n in range(4)]
+        return compile_exprs([s, mu_sym, sigma_sym], [gaussian_moment(n) for n in range(4)]
                              + [abs_bound(gaussian_moment(n)) for n in range(4)], "float", arrays=True)
     raise KeyError(name)
 

@@ -357,7 +357,7 @@ def test_powerlaw_moment_closed_form_equals_sympy_integrate():
 
 def test_exp_term_moments():
     for n in range(3):
-        assert sp.simplify(T.exp_term_moment(n) - sp.factorial(n) / (T.s + T._w) ** (n + 1)) == 0
+        assert sp.simplify(T.exp_term_moment(n) - sp.factorial(n) / (T.s + T.w_sym) ** (n + 1)) == 0
 
 
 def test_airy_norm_antiderivative():
@@ -547,9 +547,9 @@ def test_one_spec_grammar_for_derive_and_the_numeric_targets(spec):
             vals[sp.Symbol(f"a^*_{k + 1}", real=True)] = a
             vals[sp.Symbol(f"w^*_{k + 1}", positive=True)] = w
     if isinstance(target, MemoryBump):
-        vals.update({sp.Symbol("c_0", real=True): target.c0, T._sigma: target.sigma, T._mu: 1 / target.omega})
+        vals.update({sp.Symbol("c_0", real=True): target.c0, T.sigma_sym: target.sigma, T.mu_sym: 1 / target.omega})
     if isinstance(target, PowerLaw):
-        vals[T._alpha] = target.alpha
+        vals[T.alpha_sym] = target.alpha
     by_symbols = {x.name: v for x, v in vals.items()}
     got = J.subs({x: by_symbols[x.name] for x in J.free_symbols if x.name in by_symbols})
     assert not got.free_symbols, got.free_symbols

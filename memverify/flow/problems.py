@@ -24,7 +24,7 @@ import sympy as sp
 from ..symbolic.offsets import W_STAR, entry_symbols, exp_moment_difference, residual_entries
 from ..backends import (DD_ADD_BOUND, DD_MUL_BOUND, DD_RECIP_BOUND, DD_U2, dd_add, dd_mul, dd_recip, dd_sum,
                         rounding_bound, two_sum)
-from ..targets import _w as _w_sym, exp_term_moment, s as _s_sym
+from ..targets import exp_term_moment, s as _s_sym, w_sym as _w_sym
 from ._arith import Arith
 
 EPS = np.finfo(float).eps

@@ -25,7 +25,7 @@ import functools
 import sympy as sp
 
 from .. import _validate
-from ..targets import _w, exp_term_moment, s
+from ..targets import exp_term_moment, s, w_sym as _w
 from .loss import Moment, derive
 
 @functools.lru_cache(maxsize=None)

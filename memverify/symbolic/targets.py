@@ -11,7 +11,7 @@ from .loss import Moment, expsum_moment, norm_symbol, parameters
 
 def _expsum_norm(astar, wstar):
     k = _t.exp_pair_integral()
-    return sp.Add(*[ai * aj * k.subs({_t._w: wi, _t._w2: wj})
+    return sp.Add(*[ai * aj * k.subs({_t.w_sym: wi, _t.w2_sym: wj})
                     for ai, wi in zip(astar, wstar) for aj, wj in zip(astar, wstar)])
 
 
@@ -35,11 +35,11 @@ def specialise(expr, spec):
                             + c0 * _t.gaussian_moment(int(n)).subs(_t.s, x))
         norm = _expsum_norm(astar, wstar) + 2 * astar[0] * c0 * _t.gaussian_moment(0).subs(_t.s, wstar[0]) \
             + c0**2 * _t.gaussian_norm2()
-        fixed = {_t._mu: 1 / _exact(p[0], spec)} if given[0] else {}
+        fixed = {_t.mu_sym: 1 / _exact(p[0], spec)} if given[0] else {}
     elif name == "powerlaw":
         mom = lambda n, x: _t.powerlaw_moment(int(n)).subs(_t.s, x)  # noqa: E731
         norm = _t.powerlaw_norm2()
-        fixed = {_t._alpha: _exact(p[0], spec)} if given[0] else {}
+        fixed = {_t.alpha_sym: _exact(p[0], spec)} if given[0] else {}
     else:
         raise ValueError(f"target spec {spec!r}: derive has no closed forms for {name}; "
                          "expected expsum[:K], bump[:OMEGA] or powerlaw[:ALPHA]")
