@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from memverify import ExpSum, MemoryBump
+from memverify import ExpSum, MemoryBump, PowerLaw
 from memverify.flow.exponent import fit_decay, fit_exponent, local_slopes, reduced_drift, reduced_tau_param
 
 INVS = [20.0, 30.0, 40.0, 50.0, 60.0, 80.0]
@@ -112,8 +112,15 @@ def test_reduced_tau_param_bad_input():
         reduced_tau_param(tg, 1.02, 0.05)
     with pytest.raises(ValueError, match="delta must be > 0"):
         reduced_tau_param(tg, 0.8, 0.0)
-    with pytest.raises(ValueError, match="target must be a MemoryBump"):
-        reduced_drift(ExpSum([1.0], [1.0]), 0.8)
+    # the target supplies its exponential part: one term needed, and none is not enough
+    with pytest.raises(ValueError, match="one-term exponential part.*2 terms"):
+        reduced_drift(MemoryBump(ExpSum([1.0, 0.5], [1.0, 3.0]), omega=1 / 30), 0.8)
+    with pytest.raises(ValueError, match="one-term exponential part.*none"):
+        reduced_drift(PowerLaw(1.5), 0.8)
+    # an exponential sum has no template: the switched-off neuron sits at an equilibrium
+    assert reduced_drift(ExpSum([1.0], [1.0]), 0.8) == 0
+    with pytest.raises(ValueError, match="not downwards"):
+        reduced_tau_param(ExpSum([1.0], [1.0]), 0.8, 0.05)
     with pytest.raises(ValueError, match="v must differ"):
         reduced_drift(tg, 1.0)
 

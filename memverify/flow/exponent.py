@@ -183,17 +183,19 @@ def _gram_and_h():
 
 
 def reduced_drift(target, v, dps=40):
-    """dv/dtau = F(v) of the reduced model (memverify.symbolic.escape) for a
-    MemoryBump target with a one-term exponential part a* e^{-w* t}: the rate
-    of the switched-off neuron drifts at F(v) (an mpmath number; negative:
+    """dv/dtau = F(v) of the reduced model (memverify.symbolic.escape) for a target
+    whose exponential part is one term a* e^{-w* t} (m* = 1; a MemoryBump over a
+    one-term ExpSum, say) beside a memory template (Target.template_moment): the
+    rate of the switched-off neuron drifts at F(v) (an mpmath number; negative:
     v decreases).  v > 0, v != w*; dps: mpmath digits."""
-    from ..targets import MemoryBump
-
-    if not isinstance(target, MemoryBump) or len(target.base.w) != 1:
-        raise ValueError("target must be a MemoryBump over a one-term ExpSum (m* = 1)")
+    base = target.exponential_part()
+    if base is None or len(base.w) != 1:
+        raise ValueError("target must have a one-term exponential part a* e^{-w* t} (m* = 1), "
+                         f"got {type(target).__name__} with "
+                         f"{'none' if base is None else str(len(base.w)) + ' terms'}")
     v = float(_validate.positive(v, "v"))
     dps = _validate.integer(dps, "dps", minimum=15)
-    astar, wstar = float(target.base.a[0]), float(target.base.w[0])
+    astar, wstar = float(base.a[0]), float(base.w[0])
     if v == wstar:
         raise ValueError(f"v must differ from w* = {wstar} (the split space)")
     with mpmath.workdps(dps):
@@ -220,7 +222,10 @@ def reduced_tau_param(target, v0, delta, dps=40):
     delta = float(_validate.positive(delta, "delta"))
     if delta >= v0:
         raise ValueError(f"delta must be below v0 = {v0} (the rate stays positive), got {delta}")
-    wstar = float(target.base.w[0])
+    base = target.exponential_part()
+    if base is None or len(base.w) != 1:
+        raise ValueError("target must have a one-term exponential part a* e^{-w* t} (m* = 1)")
+    wstar = float(base.w[0])
     if v0 > wstar and v0 - delta <= wstar:
         raise ValueError(f"delta = {delta} would take v across w* = {wstar}")
     with mpmath.workdps(dps):
@@ -229,9 +234,15 @@ def reduced_tau_param(target, v0, delta, dps=40):
         if not all(e < 0 for e in ends):
             raise ValueError(f"the reduced drift is not downwards on [v0 - delta, v0]: {ends}")
         # 1/|F| varies like e^{2 v/omega} (e^{10} across delta = 0.05 at 1/omega = 100):
-        # Gauss-Legendre with 8 nodes on pieces across which it changes by at most e^{1.25}
+        # Gauss-Legendre with 8 nodes on pieces across which it changes by about e^{1.25}
+        # at most, judged by the total variation of log |F| on 16 pieces (for the
+        # Gaussian bump about 2 delta / omega)
         nodes, weights = np.polynomial.legendre.leggauss(8)
-        pieces = max(8, math.ceil(2 * delta / float(target.omega) / 1.25))
+        coarse = [ends[1]] + [f(v) for v in np.linspace(v0 - delta, v0, 17)[1:-1]] + [ends[0]]
+        if not all(x < 0 for x in coarse):
+            raise ValueError("the reduced drift changes sign inside [v0 - delta, v0]")
+        variation = sum(abs(float(mpmath.log(x / y))) for x, y in zip(coarse[1:], coarse[:-1]))
+        pieces = max(8, math.ceil(variation / 1.25))
         edges = np.linspace(v0 - delta, v0, pieces + 1)
         total = mpmath.mpf(0)
         for lo, hi in zip(edges[:-1], edges[1:]):
