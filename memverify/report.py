@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from .claims import SUPPORTING, select
 
 
-@dataclass
+@dataclass(frozen=True)
 class ClaimResult:
     """One claim's verdict and its falsifiers' verdicts, as plain data."""
 

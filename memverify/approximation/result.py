@@ -13,7 +13,7 @@ from ..targets import ExpSum
 NORMS = ("L1", "L2", "Linf")
 
 
-@dataclass
+@dataclass(frozen=True)
 class ExpSumApprox:
     """An exponential sum phi(t) = sum_j a_j e^{-w_j t} and its error.
 

@@ -11,7 +11,7 @@ STATUSES = ("proved", "certified", "supported", "refuted", "error")
 SUPPORTING = ("proved", "certified", "supported")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Verdict:
     """What a verifier found.
 
@@ -161,5 +161,4 @@ def run_verifier(verify, params):
             raise TypeError(f"verifier returned {type(verdict).__name__}, not a Verdict")
     except Exception as exc:  # a verifier failure is reported, never hidden
         verdict = Verdict("error", f"{type(exc).__name__}: {exc}")
-    verdict.seconds = time.perf_counter() - start
-    return verdict
+    return replace(verdict, seconds=time.perf_counter() - start)

@@ -4,6 +4,7 @@ events, and returns a plain `FlowResult` (like scipy.integrate.solve_ivp)."""
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import time
 from dataclasses import dataclass, field
 
@@ -36,7 +37,7 @@ SOLVERS = {"radau": RadauIIA, "exprb43": ExpRosenbrock}
 # result
 
 
-@dataclass
+@dataclass(frozen=True)
 class FlowResult:
     """The outcome of `gradient_flow`.
 
@@ -219,13 +220,13 @@ def gradient_flow(loss, a0, w0, events=None, delta=None, method="exact", dps=Non
             res = _integrate(problem, solver, theta0, events, t_max, rtol, atol, max_steps, dense, method,
                              check_precision=(method != "exact"))
         if momentum is not None:
-            res.method = f"{method}, heavy ball gamma={float(momentum):g}"
+            res = dataclasses.replace(res, method=f"{method}, heavy ball gamma={float(momentum):g}")
     except PrecisionError as exc:
         if on_precision != "exact":
             raise
         res = gradient_flow(loss, a0, w0, events=events, method="exact", t_max=t_max, rtol=rtol,
                             atol=atol, max_steps=max_steps, dense=dense, integrator=integrator)
-        res.message = f"escalated to 'exact' ({exc}). " + res.message
+        res = dataclasses.replace(res, message=f"escalated to 'exact' ({exc}). " + res.message)
         method = "exact"
     if error_estimate:
         # the same flow at a 100 times tighter tolerance: the difference estimates the
@@ -234,10 +235,10 @@ def gradient_flow(loss, a0, w0, events=None, delta=None, method="exact", dps=Non
                             rtol=max(rtol / 100, ERROR_ESTIMATE_MIN_RTOL), atol=atol / 100,
                             max_steps=10 * max_steps, dense=False, on_precision=on_precision,
                             momentum=momentum, integrator=integrator)
-        res.t_events_error = {k: (abs(v - ref.t_events[k]) if v is not None and ref.t_events.get(k) is not None
-                                  else None) for k, v in res.t_events.items()}
-    res.seconds = time.perf_counter() - start
-    return res
+        res = dataclasses.replace(res, t_events_error={
+            k: (abs(v - ref.t_events[k]) if v is not None and ref.t_events.get(k) is not None else None)
+            for k, v in res.t_events.items()})
+    return dataclasses.replace(res, seconds=time.perf_counter() - start)
 
 
 def _integrate(problem, solver, theta0, events, t_max, rtol, atol, max_steps, dense, method, check_precision):

@@ -14,7 +14,7 @@ from ._arith import Arith
 from .problems import auto_dps
 
 
-@dataclass
+@dataclass(frozen=True)
 class LinearisedFlow:
     """theta(tau) ~ theta_0 - int_0^tau e^{-H_0 s} ds g_0 (eq. 109) and its hitting times.
 

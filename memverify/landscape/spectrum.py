@@ -13,7 +13,7 @@ from .. import _validate
 from ..backends import Precision, to_arb
 
 
-@dataclass
+@dataclass(frozen=True)
 class Spectrum:
     """Rigorous enclosures of the eigenvalues of a real symmetric matrix (arb balls),
     sorted, and what they decide about a threshold `tol` >= 0:
