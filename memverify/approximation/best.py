@@ -15,7 +15,7 @@ from .. import _validate
 from ..backends import Precision
 from ..targets import PowerLaw
 from .constructions import _mp_solve, projection_expsum
-from .errors import _Num, _check_interval, _check_norm, _check_target, _l1, _t_end, expsum_error
+from .errors import _check_interval, _check_norm, _check_target, _l1, _t_end, expsum_error
 from .remez import remez_expsum
 from .result import ExpSumApprox
 from .sinc import sinc_expsum
@@ -46,7 +46,7 @@ def _default_start(target, m, interval):
 
 def _l2_grid_fit(target, w, T):
     ts = np.concatenate([[0.0], np.geomspace(1e-3, T, 400)])
-    N = _Num(None)
+    N = Precision(None)
     A = np.exp(-np.outer(ts, w))
     y = target.values(ts, dps=N.dps)
     return tuple(np.linalg.lstsq(A, y, rcond=None)[0].tolist())
@@ -83,7 +83,7 @@ def _l2_varpro(target, a0, w0, dps, maxiter):
 def _l1_objective(target, interval, m):
     """L1 error and its gradient in (c, theta): a_j = c_j w_j, w_j = e^{theta_j};
     the gradient needs only the sign pattern of the error (roots)."""
-    N = _Num(None)
+    N = Precision(None)
 
     def fg(z):
         c, th = z[:m], z[m:]
@@ -160,7 +160,7 @@ def _lsq_start(target, m, interval, a0, w0):
     """A discrete least-squares fit on a geometric grid (variable projection,
     float64): its error changes sign at least 2m times, so it gives the Remez
     exchange a reference of 2m+1 alternating extrema."""
-    N = _Num(None)
+    N = Precision(None)
     T = float(interval[1]) if interval is not None else _t_end(a0, w0, N, None) / 4
     ts = np.concatenate([[0.0], np.geomspace(1e-3, T, 60 * m)])
     y = target.values(ts, dps=N.dps)

@@ -15,7 +15,7 @@ import sympy as sp
 from .. import _validate
 from ..backends import Precision, compile_exprs, illinois
 from ..targets import PowerLaw
-from .errors import _Num, _check_target, expsum_error
+from .errors import _check_target, expsum_error
 from .result import ExpSumApprox
 
 
@@ -131,7 +131,7 @@ def condition_13_gamma(target, alpha, beta, normalisation="proof", t_max=None, n
         raise ValueError(f"normalisation must be 'proof' or 'printed', got {normalisation!r}")
     t_max = 60.0 if t_max is None else float(_validate.positive(t_max, "t_max"))
     n = _validate.integer(n, "n", minimum=10)
-    N = _Num(None)
+    N = Precision(None)
     h = 1e-3 * t_max / 60.0
     ts = np.linspace(4 * alpha * h, t_max, n)   # (the stencil stays inside t >= 0)
     f = lambda x: target.values(x, dps=N.dps)

@@ -1,7 +1,7 @@
 """The error of an exponential sum against a target: `expsum_error` in L1 (exact up to
 rounding, from the sign changes of the error and the primitives of rho and phi: no
-quadrature of |.|), L2 and L-infinity, at float64 or mpmath precision (`_Num`: one code
-path for float64 arrays and mpmath object arrays)."""
+quadrature of |.|), L2 and L-infinity, at float64 or mpmath precision (a backends.Precision:
+one code path for float64 arrays and mpmath object arrays)."""
 
 from __future__ import annotations
 
@@ -16,38 +16,10 @@ from ..targets import Target
 from .result import NORMS
 
 
-# ---------------------------------------------------------------------------
-# numbers: float64 arrays or mpmath object arrays, one code path
-
-
-class _Num:
-    """Elementwise operations for kind 'float' (numpy) or 'mp' (mpmath, object arrays)."""
-
-    def __init__(self, dps):
-        self.kind = "float" if dps is None else "mp"
-        self.dps = dps
-
-    def num(self, x):
-        if self.kind == "float":
-            return float(x)
-        return mpmath.mpf(x) if not isinstance(x, mpmath.mpf) else +x
-
-    def arr(self, xs):
-        if self.kind == "float":
-            return np.array([float(x) for x in xs], dtype=float)
-        out = np.empty(len(xs), dtype=object)
-        for i, x in enumerate(xs):
-            out[i] = self.num(x)
-        return out
-
-    def exp(self, x):
-        return np.exp(x) if self.kind == "float" else np.vectorize(mpmath.exp, otypes=[object])(x)
-
-    def expm1(self, x):
-        return np.expm1(x) if self.kind == "float" else np.vectorize(mpmath.expm1, otypes=[object])(x)
-
-    def sign(self, x):
-        return np.sign(np.array(x, dtype=float))
+def N_dtype(N):
+    """The numpy dtype of the arrays of a backends.Precision N (`N.dtype`; kept for
+    the imports of this name from before)."""
+    return N.dtype
 
 
 def _check_target(target):
@@ -75,8 +47,6 @@ def _check_norm(norm):
     return norm
 
 
-def N_dtype(N):
-    return float if N.kind == "float" else object
 
 
 def _grid(w, t_end, N, ratio=None):
@@ -90,34 +60,34 @@ def _grid(w, t_end, N, ratio=None):
     t_lo = min(1e-3 / wf[-1], float(t_end) * 1e-6)
     n = int(math.ceil(math.log(float(t_end) / t_lo) / math.log(ratio))) + 1
     g = np.geomspace(t_lo, float(t_end), n)
-    return [N.num(0)] + [N.num(x) for x in g]
+    return [N.number(0)] + [N.number(x) for x in g]
 
 
 def _sum_values(a, w, ts, N):
     """phi(t) = sum_j a_j e^{-w_j t} at the points ts; shape (len(ts),)."""
-    A, W = N.arr(a), N.arr(w)
-    T = np.array(ts, dtype=N_dtype(N))
+    A, W = N.vector(a), N.vector(w)
+    T = np.array(ts, dtype=N.dtype)
     return N.exp(-np.outer(T, W)) @ A
 
 
 def _sum_primitive(a, w, ts, N):
-    A, W = N.arr(a), N.arr(w)
-    T = np.array(ts, dtype=N_dtype(N))
+    A, W = N.vector(a), N.vector(w)
+    T = np.array(ts, dtype=N.dtype)
     return (-N.expm1(-np.outer(T, W))) @ (A / W)
 
 
 def _roots(target, a, w, ts, N):
     """Sign changes of e = rho - phi on the grid ts, refined by bracketing."""
-    T = np.array(ts, dtype=N_dtype(N))
+    T = np.array(ts, dtype=N.dtype)
     e = target.values(T, dps=N.dps) - _sum_values(a, w, T, N)
     s = N.sign(e)
     idx = [i for i in range(len(T) - 1) if s[i] * s[i + 1] < 0]
     if not idx:
         return [], e
-    lo = np.array([T[i] for i in idx], dtype=N_dtype(N))
-    hi = np.array([T[i + 1] for i in idx], dtype=N_dtype(N))
-    elo = np.array([e[i] for i in idx], dtype=N_dtype(N))
-    ehi = np.array([e[i + 1] for i in idx], dtype=N_dtype(N))
+    lo = np.array([T[i] for i in idx], dtype=N.dtype)
+    hi = np.array([T[i + 1] for i in idx], dtype=N.dtype)
+    elo = np.array([e[i] for i in idx], dtype=N.dtype)
+    ehi = np.array([e[i + 1] for i in idx], dtype=N.dtype)
     steps = 80 if N.kind == "float" else int(40 + 4 * N.dps)
     tol = 4e-16 if N.kind == "float" else mpmath.mpf(10) ** (-N.dps)
     lo, hi = illinois(lambda x: target.values(x, dps=N.dps) - _sum_values(a, w, x, N), lo, hi, elo, ehi, tol,
@@ -138,11 +108,11 @@ def _l1(target, a, w, interval, N, with_roots=False):
     t_end = _t_end(a, w, N, interval)
     ts = _grid(w, t_end, N)
     roots, _ = _roots(target, a, w, ts, N)
-    pts = [N.num(0)] + roots + [N.num(t_end)]
+    pts = [N.number(0)] + roots + [N.number(t_end)]
     P = target.primitive(pts, dps=N.dps) - _sum_primitive(a, w, pts, N)
     total = sum(abs(P[i + 1] - P[i]) for i in range(len(pts) - 1))
     if interval is None:  # the tail beyond t_end, where phi is below the working precision
-        tail = target.integral(dps=N.dps) - np.sum(N.arr(a) / N.arr(w)) - P[-1]
+        tail = target.integral(dps=N.dps) - np.sum(N.vector(a) / N.vector(w)) - P[-1]
         total = total + abs(tail)
     if with_roots:
         return total, roots, pts, P
@@ -169,9 +139,8 @@ def expsum_error(target, a, w, norm="L1", interval=None, dps=None):
     if dps is None and guard > 8:
         raise PrecisionError(f"the coefficients cancel (sum |a_j| ~ 1e{guard}): float64 cannot resolve "
                          f"this error; pass dps=...")
-    N = _Num(None if dps is None else dps + guard)
-    ctx = mpmath.workdps(N.dps) if N.kind == "mp" else _nullctx()
-    with ctx:
+    N = Precision(None if dps is None else dps + guard)
+    with N.context():
         if norm == "L1":
             out = _l1(target, a, w, interval, N)
         elif norm == "L2" and interval is None:
@@ -181,20 +150,11 @@ def expsum_error(target, a, w, norm="L1", interval=None, dps=None):
         return float(out) if N.kind == "float" else +out
 
 
-class _nullctx:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-
 def _l2_infinite(target, a, w, N):
-    prec = Precision(N.dps)
-    A, W = N.arr(a), N.arr(w)
-    with prec.context():
-        b = np.array([target.moment(0, x, dps=prec.dps) for x in W], dtype=N_dtype(N))
-        norm2 = target.norm2(dps=prec.dps)
+    A, W = N.vector(a), N.vector(w)
+    with N.context():
+        b = np.array([target.moment(0, x, dps=N.dps) for x in W], dtype=N.dtype)
+        norm2 = target.norm2(dps=N.dps)
     G = 1 / (W[:, None] + W[None, :])
     val = norm2 - 2 * A @ b + A @ G @ A
     return (max(val, 0)) ** 0.5 if N.kind == "float" else mpmath.sqrt(max(val, 0))
@@ -203,7 +163,7 @@ def _l2_infinite(target, a, w, N):
 def _grid_norm(target, a, w, interval, N, norm):
     t_end = _t_end(a, w, N, interval)
     ts = _grid(w, t_end, N)
-    T = np.array(ts, dtype=N_dtype(N))
+    T = np.array(ts, dtype=N.dtype)
     e = target.values(T, dps=N.dps) - _sum_values(a, w, T, N)
     if norm == "Linf":
         # refine every local extremum (an equioscillating error has many near-equal ones)
@@ -222,7 +182,7 @@ def _refine_extremum(target, a, w, ts, k, N):
     hi = ts[min(k + 1, len(ts) - 1)]
 
     def ae(t):
-        T = np.array([t], dtype=N_dtype(N))
+        T = np.array([t], dtype=N.dtype)
         return abs((target.values(T, dps=N.dps) - _sum_values(a, w, T, N))[0])
 
     x, fx = _golden_max(ae, lo, hi, 60 if N.kind == "float" else int(3.4 * N.dps))
@@ -252,7 +212,7 @@ def _local_extrema(target, a, w, interval, N):
     sign-constant piece between consecutive sign changes (refined)."""
     t_end = _t_end(a, w, N, interval)
     ts = _grid(w, t_end, N)
-    T = np.array(ts, dtype=N_dtype(N))
+    T = np.array(ts, dtype=N.dtype)
     e = target.values(T, dps=N.dps) - _sum_values(a, w, T, N)
     s = N.sign(e)
     ext, start = [], 0

@@ -7,7 +7,7 @@ import mpmath
 import numpy as np
 
 from ..backends import Precision, to_arb
-from .errors import _Num, _local_extrema, expsum_error
+from .errors import _local_extrema, expsum_error
 from .result import ExpSumApprox
 
 
@@ -34,9 +34,9 @@ def remez_expsum(target, m, interval, dps, a0, w0, maxiter=60, tol=1e-10):
     Returns an ExpSumApprox whose info carries the reference points (the
     equioscillation points), the levelled error E and the relative spread
     (max|e| - min over the reference of |e|)/max|e|."""
-    N = _Num(dps)
+    N = Precision(dps)
     n = 2 * m + 1
-    with mpmath.workdps(dps):
+    with N.context():
         a = [mpmath.mpf(x) for x in a0]
         th = [mpmath.log(mpmath.mpf(x)) for x in w0]
         message, status, spread, ref, E = "", 1, None, None, mpmath.mpf(0)

@@ -150,8 +150,8 @@ def verify_remark_c3(inv_omegas=(15, 25), m=2, extra_w=(0.8,), delta=0.05, templ
         with mpmath.workdps(lin.dps):
             g = loss.gradient(a0, w0, dps=lin.dps)
             H = loss.hessian(a0, w0, dps=lin.dps)
-            from ..flow._arith import Arith
-            lam, Q = Arith(lin.dps).eigh(H)
+            from ..flow.linalg import eigh
+            lam, Q = eigh(Precision(lin.dps), H)
             gq = Q.T.dot(g)
         neg = [(float(lam[i]), float(gq[i])) for i in range(len(lam)) if lam[i] < 0]
         _, tp, steps, *_ = _flow(inv, m, tuple(extra_w), delta, "param", template, t_max)

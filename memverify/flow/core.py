@@ -8,7 +8,6 @@ import dataclasses
 import time
 from dataclasses import dataclass, field
 
-import mpmath
 import numpy as np
 
 from .. import _validate
@@ -88,7 +87,7 @@ class FlowResult:
         i = max(0, bisect.bisect_right(starts, float(tau)) - 1)
         st = self._dense[i]
         ar = self._problem.arith
-        with _workdps(self.dps):
+        with ar.context():
             s = ar.number(tau) - st.t
             if s > st.h:
                 s = st.h
@@ -103,20 +102,6 @@ class FlowResult:
                 "loss_final": float(self.loss[-1]), "rtol": self.rtol, "atol": self.atol,
                 "tau_loss_error": self.t_events_error.get("tau_loss"),
                 "tau_param_error": self.t_events_error.get("tau_param")}
-
-
-class _workdps:
-    def __init__(self, dps):
-        self.dps = dps
-
-    def __enter__(self):
-        if self.dps is not None:
-            self._ctx = mpmath.workdps(self.dps)
-            self._ctx.__enter__()
-
-    def __exit__(self, *exc):
-        if self.dps is not None:
-            self._ctx.__exit__(*exc)
 
 
 # ---------------------------------------------------------------------------
@@ -208,10 +193,10 @@ def gradient_flow(loss, a0, w0, events=None, delta=None, method="exact", dps=Non
         problem = PlainProblem(loss, None)
     if momentum is not None:
         from .heavy_ball import HeavyBallProblem
-        with _workdps(dps):
+        with problem.arith.context():
             problem = HeavyBallProblem(problem, problem.arith.number(momentum))
     try:
-        with _workdps(dps):
+        with problem.arith.context():
             if momentum is not None:
                 from .heavy_ball import HeavyBallRosenbrock
                 solver = HeavyBallRosenbrock(problem)

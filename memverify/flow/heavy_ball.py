@@ -19,6 +19,7 @@ import mpmath
 import numpy as np
 
 from .integrator import StepRejected, stage_gradient
+from .linalg import eigh, phi, phis
 
 
 class HeavyBallProblem:
@@ -67,12 +68,12 @@ def _block_phi(ar, k, s, lam, gamma, v1, v2):
         mp_, mm = (-gamma + disc) / 2, (-gamma - disc) / 2
         if abs(s * disc) < tiny:
             mu = -gamma / 2
-            f0 = ar.phi(k, [s * mu])[0]
-            f1 = s * (f0 - k * ar.phi(k + 1, [s * mu])[0])
+            f0 = phi(ar, k, [s * mu])[0]
+            f1 = s * (f0 - k * phi(ar, k + 1, [s * mu])[0])
             r1 = f0 * a1 + f1 * (a2 - mu * a1)
             r2 = f0 * a2 + f1 * (-li * a1 - (gamma + mu) * a2)
         else:
-            fp, fm = ar.phis([s * mp_, s * mm], (k,))[0]
+            fp, fm = phis(ar, [s * mp_, s * mm], (k,))[0]
             r1 = (fp * (a2 - mm * a1) - fm * (a2 - mp_ * a1)) / (mp_ - mm)
             r2 = (fp * (-li * a1 - (gamma + mm) * a2) - fm * (-li * a1 - (gamma + mp_) * a2)) / (mp_ - mm)
         out1[i], out2[i] = mpmath.re(r1), mpmath.re(r2)
@@ -122,7 +123,7 @@ class HeavyBallRosenbrock:
         n = self.problem.n
         g, gerr = self.inner.gradient(z[:n])
         H = self.inner.hessian(z[:n])
-        lam, Q = self.arith.eigh(H, h)
+        lam, Q = eigh(self.arith, H, h)
         F = np.concatenate([z[n:], -self.gamma * z[n:] - g])
         return F, gerr, H, lam, Q, g
 

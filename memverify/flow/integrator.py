@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._arith import EIG_RESOLVE
+from .linalg import EIG_RESOLVE, eigh_and_error, phi, phis
 
 
 class StepRejected(Exception):
@@ -80,14 +80,14 @@ class Linearisation(NamedTuple):
 
 def linearise(problem, y, h=None, resolve=EIG_RESOLVE):
     """The Linearisation of `problem` at y, for a step of about h (the float64
-    eigensolver refines its result when h eps ||H|| > resolve; `Arith.eigh_and_error`)."""
+    eigensolver refines its result when h eps ||H|| > resolve; `linalg.eigh_and_error`)."""
     ar = problem.arith
     g, gerr = problem.gradient(y)
     if hasattr(problem, "hessian_and_error"):
         H, Herr = problem.hessian_and_error(y)
     else:
         H, Herr = problem.hessian(y), None
-    lam, Q, lam_err = ar.eigh_and_error(H, h, resolve)
+    lam, Q, lam_err = eigh_and_error(ar, H, h, resolve)
     if Herr is not None:
         # first order in the perturbation: |dlambda_j| <= |q_j|^T |dH| |q_j|
         Qa = np.abs(Q)
@@ -102,7 +102,7 @@ def rounding_reach(ar, h, lin, gerrs):
     an eigenvalue that float64 cannot resolve must not make a gradient error look damped."""
     e = abs(lin.Q).T.dot(sum(gerrs))
     lam_low = lin.lam - lin.lam_err
-    return h * abs(ar.phi(1, -h * lam_low)) * e
+    return h * abs(phi(ar, 1, -h * lam_low)) * e
 
 
 @dataclass
@@ -123,7 +123,7 @@ class Step:
         """State at t + s, 0 <= s <= h."""
         z = -s * self.lam
         r = s / self.h
-        p1, p3, p4 = arith.phis(z, (1, 3, 4))
+        p1, p3, p4 = phis(arith, z, (1, 3, 4))
         inc = s * p1 * self.Fq + 2 * s * r * r * p3 * self.A + 12 * s * r * r * r * p4 * self.B
         return self.y + self.Q.dot(inc)
 
@@ -152,8 +152,8 @@ class ExpRosenbrock:
         g, gerr, H, lam, Q, _ = lin
         Fq = -Q.T.dot(g)
         z = -h * lam
-        p1, p3, p4 = ar.phis(z, (1, 3, 4))
-        p1h = ar.phi(1, z / 2)
+        p1, p3, p4 = phis(ar, z, (1, 3, 4))
+        p1h = phi(ar, 1, z / 2)
         if ar.kind == "float" and not all(np.all(np.isfinite(p)) for p in (p1, p3, p4, p1h)):
             raise StepRejected("overflow in phi(-h H)")
         U2 = y + Q.dot((h / 2) * p1h * Fq)

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import mpmath
 
 from .. import _validate
-from ..backends import illinois
+from ..backends import Precision, illinois
 from ..loss import Loss
-from ._arith import Arith
+from .linalg import eigh, phi
 from .problems import auto_dps
 
 
@@ -43,18 +43,18 @@ def linearised_flow(loss, a0, w0, delta, dps=None):
     delta = float(_validate.positive(delta, "delta"))
     theta0 = list(a0) + list(w0)
     dps = auto_dps(loss, theta0) if dps is None else _validate.integer(dps, "dps", minimum=15)
-    ar = Arith(dps)
+    ar = Precision(dps)
     with mpmath.workdps(dps):
         g = loss.gradient(a0, w0, dps=dps)
         H = loss.hessian(a0, w0, dps=dps)
-        lam, Q = ar.eigh(H)
+        lam, Q = eigh(ar, H)
         gq = Q.T.dot(g)
 
         def disp(tau):  # ||int_0^tau e^{-H s} ds g0||, increasing in tau
-            return ar.norm2(tau * ar.phi(1, -tau * lam) * gq)
+            return ar.norm2(tau * phi(ar, 1, -tau * lam) * gq)
 
         def dloss(tau):  # g.D + D.H.D/2 with D = -int e^{-Hs} ds g, in the eigenbasis
-            c = tau * ar.phi(1, -tau * lam)
+            c = tau * phi(ar, 1, -tau * lam)
             return abs(mpmath.fsum(-(gi**2) * ci + li * (ci * gi) ** 2 / 2 for gi, ci, li in zip(gq, c, lam)))
 
         d = mpmath.mpf(delta)

@@ -22,10 +22,9 @@ import numpy as np
 import sympy as sp
 
 from ..symbolic.offsets import W_STAR, entry_symbols, exp_moment_difference, residual_entries
-from ..backends import (DD_ADD_BOUND, DD_MUL_BOUND, DD_RECIP_BOUND, DD_U2, dd_add, dd_mul, dd_recip, dd_sum,
+from ..backends import (DD_ADD_BOUND, DD_MUL_BOUND, DD_RECIP_BOUND, DD_U2, Precision, dd_add, dd_mul, dd_recip, dd_sum,
                         rounding_bound, two_sum)
 from ..targets import exp_term_moment, s as _s_sym, w_sym as _w_sym
-from ._arith import Arith
 
 EPS = np.finfo(float).eps
 # OffsetProblem keeps a float64 sum of the residuals' exponential part when its
@@ -53,7 +52,7 @@ class PlainProblem:
         self.loss = loss
         self.m = loss.m
         self.dps = dps
-        self.arith = Arith(dps)
+        self.arith = Precision(dps)
 
     def initial_state(self, theta0):
         return self.arith.vector(theta0)
@@ -197,7 +196,7 @@ class OffsetProblem:
         self.loss = loss
         self.m = loss.m
         self.dps = None
-        self.arith = Arith(None)
+        self.arith = Precision(None)
         self.target = target
         self._base_terms = [(-gmpy2.mpq(Fraction(a)), gmpy2.mpq(Fraction(w))) for a, w in zip(base.a, base.w)]
         # the target's terms as double words (coefficient, its remainder; rate), for _exp_part_dd,

@@ -38,6 +38,7 @@ import numpy as np
 import sympy as sp
 
 from .integrator import StepRejected, linearise, rounding_reach, stage_gradients
+from .linalg import phi
 from .stages import (NESTED_FAST_REACH, NEWTON_KAPPA, NEWTON_MAX_ITER, NEWTON_MAX_RATE, NEWTON_SWITCH, full_newton,
                      nested_newton, solve3)
 
@@ -187,7 +188,7 @@ class RadauIIA:
         M = [[Mij if np.ndim(Mij) else Mij * np.ones(n) for Mij in row] for row in M]
         Fq = -Q.T.dot(g)
         # initial guess: the linearised flow at the nodes, exact for a quadratic J
-        zq = [c[i] * h * ar.phi(1, -c[i] * hl) * Fq for i in range(3)]
+        zq = [c[i] * h * phi(ar, 1, -c[i] * hl) * Fq for i in range(3)]
         if ar.kind == "float" and not all(np.all(np.isfinite(z)) for z in zq):
             raise StepRejected("overflow in the linearised guess")
         Z = [Q.dot(z) for z in zq]
