@@ -488,13 +488,16 @@ class MemoryBump(Target):
         # F with |float64 closed form - M_n| <= eps (F abs_bound(M_n)) before the final
         # roundings: ops u (u = eps/2) for its operations (_gauss_ops); e^c erfc(z)
         # carries the rounding of its arguments: c = s (s sigma^2/2 - mu) is computed to
-        # 3u relative, which moves e^c by 1.5 |c| eps, and z to 4u, which moves erfcx(z)
-        # by 2z dz = 4 z^2 eps (z > 0); 4 eps for scipy's erfc / erfcx themselves.
+        # 3u relative, which moves e^c by 1.5 |c| eps, and z to 4u, which moves
+        # e^{-z^2} erfcx(z) by 2z dz = 4 z^2 eps (z > 0); for z > 0 it is evaluated as
+        # e^{c - z^2} erfcx(z), and the rounding of z^2 and of c - z^2 moves it by
+        # 0.5 z^2 + 0.5 |c - z^2| eps more (missed before: at omega = 0.05, sigma = 2,
+        # s = 8.07, M_0 erred by 1.04 times the bound); 4 eps for erfc / erfcx and exp.
         # max(z, 0) as (z + |z|)/2: one expression for floats, mpf and arrays
         z = (s * sigma * sigma - mu) / (sigma * lib.sqrt(2))
         z = (z + abs(z)) / 2
         c = s * (s * sigma * sigma / 2 - mu)
-        return ops / 2 + 1.5 * abs(c) + 4 * z * z + 4
+        return ops / 2 + 1.5 * abs(c) + 4.5 * z * z + 0.5 * abs(c - z * z) + 4
 
     def _digits_lost(self, n, s):
         """Decimal digits the Gaussian closed form of M_n loses at s: log10 of F times
@@ -553,16 +556,8 @@ class MemoryBump(Target):
                 return float(self._template_moment(n, mprec.number(s), mprec))
         lost = self._digits_lost(n, s)
         f = _compiled("gauss_moment", n, prec.kind)
-        if prec.kind == "mp":
-            with mpmath.workdps(prec.dps + 5 + lost):
-                out = prec.number(self.c0) * f(s, self._mu(prec), prec.number(self.sigma))
-            return +out
-        old = flint.ctx.prec
-        flint.ctx.prec = old + math.ceil(3.33 * (5 + lost))
-        try:
+        with prec.extra_digits(5 + lost):
             out = prec.number(self.c0) * f(s, self._mu(prec), prec.number(self.sigma))
-        finally:
-            flint.ctx.prec = old
         return +out
 
     def _moment(self, n, s, prec):
@@ -608,18 +603,14 @@ class PowerLaw(Target):
                 arb_midpoint(s) if prec.kind == "arb" else mpmath.mpf(s))))
         if prec.kind == "arb":
             # (ball arithmetic shows the cancellation as width)
-            old = flint.ctx.prec
-            flint.ctx.prec = old + 64 + 4 * n + math.ceil(3.33 * lost)
-            try:
+            with prec.extra_digits((64 + 4 * n) / 3.33 + lost):
                 out = f(s, prec.number(self.alpha))
-            finally:
-                flint.ctx.prec = old
             return +out
         if prec.kind == "float":
             with mpmath.workdps(30 + 5 * n + math.ceil(lost)):
                 fm = _compiled("powerlaw_moment", n, "mp")
                 return float(fm(mpmath.mpf(s), Precision(dps=15).number(self.alpha)))
-        with mpmath.workdps(prec.dps + 10 + 5 * n + math.ceil(lost)):
+        with prec.extra_digits(10 + 5 * n + lost):
             out = f(mpmath.mpf(s), prec.number(self.alpha))
         return +out
 

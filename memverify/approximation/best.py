@@ -12,7 +12,7 @@ import scipy.optimize
 import scipy.special
 
 from .. import _validate
-from ..backends import Precision
+from ..backends import MIN_DPS, Precision
 from ..targets import PowerLaw
 from .constructions import _mp_solve, projection_expsum
 from .errors import _check_interval, _check_norm, _check_target, _l1, _t_end, expsum_error
@@ -126,7 +126,7 @@ def best_expsum(target, m, norm="L1", interval=None, dps=30, start=None, maxiter
     m = _validate.integer(m, "m", minimum=1)
     norm = _check_norm(norm)
     interval = _check_interval(interval)
-    dps = _validate.integer(dps, "dps", minimum=10)
+    dps = _validate.integer(dps, "dps", minimum=MIN_DPS)
     maxiter = _validate.integer(maxiter, "maxiter", minimum=1)
     if start is not None:
         if isinstance(start, ExpSumApprox):

@@ -13,7 +13,7 @@ import numpy as np
 import sympy as sp
 
 from .. import _validate
-from ..backends import Precision, compile_exprs, illinois
+from ..backends import MIN_DPS, Precision, compile_exprs, illinois
 from ..targets import PowerLaw
 from .errors import _check_target, expsum_error
 from .result import ExpSumApprox
@@ -57,7 +57,7 @@ def lemma_a2_expsum(target, m, dps=30):
     R(u) = rho(-log u)/u on [0, 1] with weight u); its L1 error is measured."""
     _check_target(target)
     m = _validate.integer(m, "m", minimum=1)
-    dps = _validate.integer(dps, "dps", minimum=10)
+    dps = _validate.integer(dps, "dps", minimum=MIN_DPS)
     a, w = projection_expsum(target, list(range(1, m + 1)), dps)
     err = expsum_error(target, a, w, "L1", None, dps=_error_dps(a, dps))
     return ExpSumApprox(a, w, "L1", err, None, "Lemma A.2: W = -diag(1..m), L2 projection of p(e^-t)",
@@ -108,7 +108,7 @@ def thm42_expsum(target, m, alpha, beta, dps=30):
     m = _validate.integer(m, "m", minimum=1)
     alpha = _validate.integer(alpha, "alpha", minimum=0)
     beta = _validate.positive(beta, "beta")
-    dps = _validate.integer(dps, "dps", minimum=10)
+    dps = _validate.integer(dps, "dps", minimum=MIN_DPS)
     with mpmath.workdps(dps + int(0.8 * m) + 10):
         kappa = mpmath.mpf(beta) / (alpha + 1)
         a, w = polynomial_route_expsum(thm42_q(target, alpha, mpmath.mpf(beta)), m, kappa, dps)

@@ -11,7 +11,7 @@ import mpmath
 import numpy as np
 
 from .. import _validate
-from ..backends import Precision, PrecisionError, illinois
+from ..backends import MIN_DPS, Precision, PrecisionError, illinois
 from ..targets import Target
 from .result import NORMS
 
@@ -134,7 +134,7 @@ def expsum_error(target, a, w, norm="L1", interval=None, dps=None):
     w = _validate.vector(w, "w", positive_entries=True)
     a = _validate.vector(a, "a", length=len(w))
     if dps is not None:
-        dps = _validate.integer(dps, "dps", minimum=10)
+        dps = _validate.integer(dps, "dps", minimum=MIN_DPS)
     guard = max(0, int(math.log10(max(sum(abs(float(x)) for x in a), 1.0))))
     if dps is None and guard > 8:
         raise PrecisionError(f"the coefficients cancel (sum |a_j| ~ 1e{guard}): float64 cannot resolve "

@@ -16,7 +16,7 @@ import scipy.special
 import sympy as sp
 from sympy.printing.pycode import MpmathPrinter, PythonCodePrinter
 
-from .precision import KINDS, to_arb
+from .precision import KINDS, flint_precision, to_arb
 
 # special functions in the shape the closed forms need
 
@@ -77,14 +77,13 @@ def _arb_exp_upper_gamma(a, s):
     # asks (or its inputs allow: at most 4 times the precision)
     s, a = to_arb(s), to_arb(a)
     old = flint.ctx.prec
-    try:
-        while True:
+    bits = old
+    while True:
+        with flint_precision(bits=bits):
             out = s.exp() * s.gamma_upper(a)
-            if out.rel_accuracy_bits() >= old or flint.ctx.prec >= 4 * old:
-                return out
-            flint.ctx.prec *= 2
-    finally:
-        flint.ctx.prec = old
+        if out.rel_accuracy_bits() >= old or bits >= 4 * old:
+            return out
+        bits *= 2
 
 
 def _arb_erfc(z):

@@ -5,6 +5,7 @@ the kinds; `PrecisionError` for "this precision cannot resolve the answer"."""
 from __future__ import annotations
 
 import contextlib
+import math
 from fractions import Fraction
 
 import flint
@@ -15,6 +16,9 @@ import sympy as sp
 from .. import _validate
 
 KINDS = ("float", "mp", "arb")
+# the fewest digits any entry point accepts: mpmath or arb below float64's ~16 digits
+# would be a less precise answer, not a more precise one
+MIN_DPS = 15
 
 
 class PrecisionError(ValueError, OverflowError):
@@ -30,7 +34,7 @@ class Precision:
 
     def __init__(self, dps=None, arb=False):
         if dps is not None:
-            dps = _validate.integer(dps, "dps", minimum=5)
+            dps = _validate.integer(dps, "dps", minimum=MIN_DPS)
         if not isinstance(arb, (bool, np.bool_)):
             raise TypeError(f"arb must be True or False, got {arb!r}")
         if arb and dps is None:
@@ -52,12 +56,25 @@ class Precision:
             with mpmath.workdps(self.dps):
                 yield
         elif self.kind == "arb":
-            old = flint.ctx.prec
-            flint.ctx.dps = self.dps
-            try:
+            with flint_precision(dps=self.dps):
                 yield
-            finally:
-                flint.ctx.prec = old
+        else:
+            yield
+
+    @contextlib.contextmanager
+    def extra_digits(self, digits):
+        """Work at this precision raised by `digits` decimal digits (>= 0, may be
+        fractional) for the duration: mpmath at dps + ceil(digits) for 'mp', flint at
+        dps's bits + ceil(3.33 digits) for 'arb'; float64 has none to raise.  Guard
+        digits for an evaluation that cancels; round the result back (+x) after."""
+        if self.kind == "mp":
+            with mpmath.workdps(self.dps + math.ceil(digits)):
+                yield
+        elif self.kind == "arb":
+            with flint_precision(dps=self.dps):
+                bits = flint.ctx.prec + math.ceil(3.33 * digits)
+            with flint_precision(bits=bits):
+                yield
         else:
             yield
 
@@ -166,6 +183,21 @@ class Precision:
         if self.kind == "arb":
             raise TypeError(f"Precision.{what} works on float64 and mpmath numbers, not arb balls")
 
+@contextlib.contextmanager
+def flint_precision(bits=None, dps=None):
+    """flint's working precision set to `bits` (or `dps` decimal digits) for the
+    duration, and restored after, whatever happens inside."""
+    old = flint.ctx.prec
+    try:
+        if dps is not None:
+            flint.ctx.dps = dps
+        else:
+            flint.ctx.prec = bits
+        yield
+    finally:
+        flint.ctx.prec = old
+
+
 def _shape(nested):
     shape = []
     while isinstance(nested, (list, tuple)):
@@ -215,12 +247,8 @@ def to_arb(x):
         # the product is exact only at a working precision of >= bc bits: at flint's
         # default 53 bits an mpf of more digits was rounded (and the small eigenvalues
         # of the flow's Hessians, ~e^{-c/omega}, came out wrong at 1e-17)
-        old = flint.ctx.prec
-        flint.ctx.prec = max(old, int(bc) + 8)
-        try:
+        with flint_precision(bits=max(flint.ctx.prec, int(bc) + 8)):
             return flint.arb(flint.fmpz((-1) ** sign * int(man))) * flint.arb(2) ** int(exp)
-        finally:
-            flint.ctx.prec = old
     if isinstance(x, (float, np.floating)):
         return flint.arb(float(x))
     if isinstance(x, str):

@@ -17,7 +17,7 @@ import flint
 import mpmath
 import sympy as sp
 
-from ..backends import Precision, illinois, to_arb
+from ..backends import Precision, flint_precision, illinois, to_arb
 from ..figures.flow import draw_figure  # noqa: F401  (re-exported: its old home)
 from ..flow import LossHitting, ParamSeparation, gradient_flow, linearised_flow, manifold_point
 from ..flow.exponent import linear_fit
@@ -177,9 +177,7 @@ def _shifted_dgauss_moments(n, w, mu, dps=30):
     sign-changing template rho0(t) = -t e^{-t^2/2}, as arb balls: quadrature on
     [0, mu] and [mu, mu + 40] (|rho0| is smooth on each) plus a rigorous bound
     on the tail (t^n e^{-wt} |rho0| <= (mu+40+x)^n (40+x) e^{-(40+x)^2/2} beyond)."""
-    old = flint.ctx.prec
-    flint.ctx.dps = dps
-    try:
+    with flint_precision(dps=dps):
         w, mu = to_arb(w), to_arb(mu)
 
         def f(sign):
@@ -192,8 +190,6 @@ def _shifted_dgauss_moments(n, w, mu, dps=30):
         signed = left + right + flint.arb(0, tail.upper())
         absolute = left - right + flint.arb(0, tail.upper())
         return signed, absolute
-    finally:
-        flint.ctx.prec = old
 
 
 def verify_lemma_c1(ws=(0.5, 0.8, 1.0, 1.5), inv_omegas=(4, 6, 8, 10, 12), n_max=2, delta="abs",

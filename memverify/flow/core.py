@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import _validate
-from ..backends import PrecisionError, illinois  # noqa: F401 (PrecisionError re-exported)
+from ..backends import MIN_DPS, PrecisionError, illinois  # noqa: F401 (PrecisionError re-exported)
 from ..loss import Loss
 from .control import StepController
 from .events import (Event, EventContext, LossHitting, ParamSeparation, event_resolution,  # noqa: F401 (re-exported)
@@ -117,7 +117,7 @@ def _check_inputs(loss, a0, w0, events, delta, method, dps, t_max, rtol, atol, m
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     if dps is not None:
-        dps = _validate.integer(dps, "dps", minimum=15)
+        dps = _validate.integer(dps, "dps", minimum=MIN_DPS)
         if method != "exact":
             raise ValueError(f"dps applies to method='exact' only, got dps={dps} with method={method!r}")
     if events is None:

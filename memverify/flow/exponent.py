@@ -29,6 +29,7 @@ import mpmath
 import numpy as np
 
 from .. import _validate
+from ..backends import MIN_DPS
 from ..landscape import global_minimiser
 from ..loss import Loss
 
@@ -194,7 +195,7 @@ def reduced_drift(target, v, dps=40):
                          f"got {type(target).__name__} with "
                          f"{'none' if base is None else str(len(base.w)) + ' terms'}")
     v = float(_validate.positive(v, "v"))
-    dps = _validate.integer(dps, "dps", minimum=15)
+    dps = _validate.integer(dps, "dps", minimum=MIN_DPS)
     astar, wstar = float(base.a[0]), float(base.w[0])
     if v == wstar:
         raise ValueError(f"v must differ from w* = {wstar} (the split space)")

@@ -10,7 +10,7 @@ import flint
 import mpmath
 import numpy as np
 
-from ..backends import arb_midpoint, to_arb
+from ..backends import arb_midpoint, flint_precision, to_arb
 
 EPS = float(np.finfo(float).eps)
 # h eps ||H|| above which float64 eigenpairs are refined (an exponential step is a
@@ -130,10 +130,8 @@ def _eigh_arb(rows, dps, orth_tol=None):
     in cosine are orthonormalised by Gram-Schmidt in mpmath (a float64 QR
     would ruin the relative accuracy of tiny components, which the stiff
     directions amplify)."""
-    old = flint.ctx.prec
-    flint.ctx.dps = dps
     n = len(rows)
-    try:
+    with flint_precision(dps=dps):
         E, R = flint.acb_mat(flint.arb_mat(rows)).eig(right=True, algorithm="approx")
         with mpmath.workdps(dps):
             lam = [arb_midpoint(E[i].real) for i in range(n)]
@@ -158,5 +156,4 @@ def _eigh_arb(rows, dps, orth_tol=None):
                 done.append(cols[j])
             Q = [[cols[j][i] for j in range(n)] for i in range(n)]
         return [lam[i] for i in order], Q
-    finally:
-        flint.ctx.prec = old
+

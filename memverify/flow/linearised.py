@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import mpmath
 
 from .. import _validate
-from ..backends import Precision, illinois
+from ..backends import MIN_DPS, Precision, illinois
 from ..loss import Loss
 from .linalg import eigh, phi
 from .problems import auto_dps
@@ -42,7 +42,7 @@ def linearised_flow(loss, a0, w0, delta, dps=None):
     w0 = _validate.vector(w0, "w0", length=loss.m, positive_entries=True)
     delta = float(_validate.positive(delta, "delta"))
     theta0 = list(a0) + list(w0)
-    dps = auto_dps(loss, theta0) if dps is None else _validate.integer(dps, "dps", minimum=15)
+    dps = auto_dps(loss, theta0) if dps is None else _validate.integer(dps, "dps", minimum=MIN_DPS)
     ar = Precision(dps)
     with mpmath.workdps(dps):
         g = loss.gradient(a0, w0, dps=dps)

@@ -15,6 +15,7 @@ import numpy as np
 import scipy.optimize
 
 from .. import _validate
+from ..backends import MIN_DPS
 from ..loss import Loss
 from ..targets import ExpSum, Target
 
@@ -152,7 +153,7 @@ def global_minimiser(target, d, dps=30, extra_starts=6, seed=0):
     if not isinstance(target, Target):
         raise TypeError(f"target must be a memverify target, got {type(target).__name__}")
     d = _validate.integer(d, "d", minimum=1)
-    dps = _validate.integer(dps, "dps", minimum=15)
+    dps = _validate.integer(dps, "dps", minimum=MIN_DPS)
     return _global_minimiser(target, d, dps, _validate.integer(extra_starts, "extra_starts", minimum=0), seed)
 
 
