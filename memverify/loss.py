@@ -72,7 +72,7 @@ class Loss:
         with prec.context():
             av = [prec.number(x) for x in a]
             wv = [prec.number(x) for x in w]
-            moments = [[self.target._moment(n, wi, prec) if n in _ORDERS[what] else zero
+            moments = [[self.target.moment_in(prec, n, wi) if n in _ORDERS[what] else zero
                         for wi in wv] for n in range(3)]
             norm = self._target_norm2(prec) if what in ("value", "value_error") else zero
             out = f(*av, *wv, *[x for row in moments for x in row], norm)
@@ -88,7 +88,7 @@ class Loss:
         # ||rho||^2 is a constant: computed once per kind of number and precision
         key = (prec.kind, prec.dps)
         if key not in self._norm2_cache:
-            self._norm2_cache[key] = self.target._norm2(prec)
+            self._norm2_cache[key] = self.target.norm2_in(prec)
         return self._norm2_cache[key]
 
     def value(self, a, w, dps=None, arb=False):

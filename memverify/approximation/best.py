@@ -13,7 +13,6 @@ import scipy.special
 
 from .. import _validate
 from ..backends import MIN_DPS, Precision
-from ..targets import PowerLaw
 from .constructions import _mp_solve, projection_expsum
 from .errors import _check_interval, _check_norm, _check_target, _l1, _t_end, expsum_error
 from .remez import remez_expsum
@@ -26,16 +25,17 @@ from .sinc import sinc_expsum
 
 
 def _default_start(target, m, interval):
-    if isinstance(target, PowerLaw) and target.alpha > 1:
-        om = float(target.alpha) - 1
+    alpha = target.decay_exponent()
+    if alpha is not None and alpha > 1:
+        om = alpha - 1
         # a sinc sum with m terms over the range the tail needs
         x_lo, x_hi = math.log(1e-3) / max(om, 0.05), 1.5
         if interval is not None:
             x_lo = max(x_lo, -math.log(float(interval[1])) - 1)
         h = (x_hi - x_lo) / max(m - 1, 1) if m > 1 else 1.0
         k0 = int(round(x_lo / h)) if m > 1 else 0
-        return sinc_expsum(float(target.alpha), h, k0, k0 + m - 1)
-    if isinstance(target, PowerLaw):  # alpha <= 1: only on a finite interval
+        return sinc_expsum(alpha, h, k0, k0 + m - 1)
+    if alpha is not None:  # alpha <= 1: only on a finite interval
         T = float(interval[1]) if interval is not None else 100.0
         w = np.geomspace(0.5 / T, 3.0, m)
         return _l2_grid_fit(target, w, T), tuple(w.tolist())
@@ -179,7 +179,7 @@ def _lsq_start(target, m, interval, a0, w0):
 
 
 def _best_l1(target, m, interval, dps, a0, w0, maxiter, from_l2):
-    if from_l2 and interval is None and _has_moments(target):
+    if from_l2 and interval is None and target.integrable:
         try:
             a0, w0, _ = _l2_varpro(target, a0, w0, min(dps, 30), 200)
         except (ZeroDivisionError, ValueError):
@@ -198,7 +198,3 @@ def _best_l1(target, m, interval, dps, a0, w0, maxiter, from_l2):
     ok = res.success or "precision loss" in str(res.message)
     return ExpSumApprox(a, w, "L1", err, interval, "BFGS on the L1 error with its exact gradient",
                         0 if ok else 1, str(res.message), {"iterations": int(res.nit)})
-
-
-def _has_moments(target):
-    return not (isinstance(target, PowerLaw) and target.alpha <= 1)

@@ -26,11 +26,11 @@ def residual(expr):
 
 def _moment_value(func, n, x, target, prec):
     if type(func) is Moment:
-        return target._moment(n, x, prec)
+        return target.moment_in(prec, n, x)
     if type(func) is TemplateMoment:
-        return target._template_moment(n, x, prec)
+        return target.template_moment_in(prec, n, x)
     if type(func) is AbsTemplateMoment:
-        return abs(target._template_moment(n, x, prec))  # Gaussian template: |c0| G_n
+        return abs(target.template_moment_in(prec, n, x))  # Gaussian template: |c0| G_n
     raise TypeError(f"no numeric value for {func}")
 
 
@@ -55,7 +55,7 @@ def evaluate_arb(expr, values, target=None, dps=30):
             d = sp.Dummy()
             reps[norm_symbol] = d
             args.append(d)
-            vals.append(target._norm2(prec))
+            vals.append(target.norm2_in(prec))
         expr = expr.xreplace(reps)
         if expr.free_symbols - set(args):
             raise ValueError(f"unset symbols {expr.free_symbols - set(args)}")

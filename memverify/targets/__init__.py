@@ -1,0 +1,34 @@
+"""Target kernels rho(t) and their Laplace moments.
+
+Every target provides, at the precision asked (see `memverify.backends`):
+
+- ``rho(t)``: the kernel itself;
+- ``moment(n, s)``: the Laplace moment M_n(s) = int_0^inf t^n e^{-st} rho(t) dt;
+- ``norm2()``: the squared L2 norm ||rho||^2 = int_0^inf rho(t)^2 dt;
+
+and, for library code that already holds a `backends.Precision` and numbers of its
+kind, the same at that precision (``rho_in``, ``moment_in``, ``norm2_in``).
+
+Closed forms are derived with sympy (`closed_forms`); the Airy kernel has no closed
+form for its moments and uses quadrature (mpmath; rigorous with python-flint).
+Files: closed_forms (the derivations), base (Target), expsum, bump (MemoryBump),
+powerlaw, airy, spec (the spec grammar).
+"""
+
+from .airy import Airy
+from .base import Target
+from .bump import MemoryBump
+from .closed_forms import (alpha_sym, exp_pair_integral, exp_term_moment, gaussian_moment,
+                           gaussian_moment0_integrate, gaussian_norm2, mu_sym, powerlaw_integral,
+                           powerlaw_kernel, powerlaw_moment, powerlaw_moment0_integrate,
+                           powerlaw_norm2, powerlaw_primitive, powerlaw_tail, s, sigma_sym, t,
+                           w2_sym, w_sym)
+from .expsum import ExpSum
+from .powerlaw import PowerLaw
+from .spec import SPEC_GRAMMAR, SPEC_HELP, parse_spec, parse_target
+
+__all__ = ["Target", "ExpSum", "MemoryBump", "PowerLaw", "Airy", "parse_target", "parse_spec",
+           "SPEC_GRAMMAR", "SPEC_HELP", "exp_term_moment", "exp_pair_integral", "gaussian_moment",
+           "gaussian_moment0_integrate", "gaussian_norm2", "powerlaw_kernel", "powerlaw_moment",
+           "powerlaw_moment0_integrate", "powerlaw_tail", "powerlaw_primitive", "powerlaw_integral",
+           "powerlaw_norm2", "t", "s", "w_sym", "w2_sym", "mu_sym", "sigma_sym", "alpha_sym"]
