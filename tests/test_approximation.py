@@ -38,7 +38,7 @@ def test_remez_reproduces_hackbusch_1_over_x(k):
     a_ref = [wt * math.exp(-ex) for wt, ex in zip(ref["weights"], ref["exponents"])]
     err_ref = float(expsum_error(target, a_ref, ref["exponents"], "Linf", None, dps=30))
     r = best_expsum(target, k, "Linf", None, dps=30)
-    assert r.status == 0, r.message
+    assert r.status == 0 and r.success and r.as_dict()["success"], r.message
     assert [float(w) for w in r.w] == pytest.approx(ref["exponents"], rel=1e-7)
     assert [float(a) for a in r.a] == pytest.approx(a_ref, rel=1e-7)
     assert float(r.error) == pytest.approx(err_ref, rel=1e-8)

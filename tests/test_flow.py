@@ -394,3 +394,17 @@ def test_heavy_ball_overdamped_limit_and_acceleration():
         gradient_flow(L, *M2, delta=0.05, method="fast", momentum=1.0)
     with pytest.raises(ValueError, match="momentum"):
         gradient_flow(L, *M2, delta=0.05, momentum=-1.0)
+
+
+def test_linearised_flow_reports_its_status():
+    """The result convention (success, status, message); a time it cannot give is None, not inf."""
+    L = Loss(ExpSum([1.0], [1.0]), 1)
+    lin = linearised_flow(L, [1.0], [1.5], 0.05)
+    assert (lin.status, lin.success, lin.message) == (1, True, "both hitting times found")
+    # the quadratic model's loss falls by at most J(theta_0) - min, well below 1
+    part = linearised_flow(L, [1.0], [1.5], 1.0)
+    assert part.status == 0 and part.success and part.tau_loss is None and part.tau_param > 0
+    assert part.message == "tau_loss not reached by tau = 1e300 (None)"
+    # at the minimiser g_0 = 0: nothing moves, no time and no bound (eq. 113 would be inf)
+    rest = linearised_flow(L, [1.0], [1.0], 0.05)
+    assert rest.status == 0 and (rest.tau_param, rest.tau_loss, rest.tau_bound) == (None, None, None)

@@ -64,7 +64,14 @@ def test_exact_inertia_and_spectrum_agree():
     assert exact_inertia(H) == (2, 0, 1)
     s = certified_spectrum(H, tol=0)
     assert (s.positive, s.negative, s.near_zero) == (2, 0, 1)
+    assert (s.success, s.status) == (True, 0) and s.as_dict()["message"] == s.message
     assert exact_inertia([[0, 1], [1, 0]]) == (1, 1, 0)
+
+
+def test_spectrum_with_straddling_enclosures_is_not_a_success():
+    # the eigenvalue 1 of [[2, 1], [1, 2]] against tol = 1: its enclosure straddles tol
+    s = certified_spectrum([[2, 1], [1, 2]], dps=20, tol=1)
+    assert s.undecided >= 1 and (s.success, s.status) == (False, 1) and "raise dps" in s.message
 
 
 def test_minimiser_of_an_exponential_sum_is_the_target():
@@ -73,6 +80,7 @@ def test_minimiser_of_an_exponential_sum_is_the_target():
     assert [float(x) for x in M.v] == pytest.approx([1, 3], rel=1e-12)
     assert [float(x) for x in M.b] == pytest.approx([1, 0.5], rel=1e-12)
     assert abs(M.loss) < 1e-25 and M.non_degenerate
+    assert (M.success, M.status) == (True, 0) and M.message.startswith("Newton's method reached")
 
 
 def _partition_strategy(max_m=6):

@@ -36,6 +36,11 @@ class ExpSumApprox:
     relative_error: object = None
 
     @property
+    def success(self):
+        """status == 0: the construction converged, or was built in closed form."""
+        return self.status == 0
+
+    @property
     def m(self):
         return len(self.w)
 
@@ -55,6 +60,6 @@ class ExpSumApprox:
                 "w": [mpmath.nstr(mpmath.mpf(x), 25) for x in self.w],
                 "norm": self.norm, "error": float(self.error), "w_min": float(self.w_min),
                 "interval": None if self.interval is None else [float(x) for x in self.interval],
-                "method": self.method, "status": self.status, "message": self.message,
+                "method": self.method, "success": self.success, "status": self.status, "message": self.message,
                 "info": self.info,
                 "relative_error": None if self.relative_error is None else float(self.relative_error)}

@@ -22,7 +22,9 @@ class LinearisedFlow:
     tau_param: time at which ||theta(tau) - theta_0|| = delta (eq. 110);
     tau_loss: time at which the quadratic model of J changes by delta;
     tau_bound: min(delta / ||g_0||, ln(1 + delta) / |lambda_2m|) (eq. 113; for
-    lambda_2m >= 0 the second term is omitted)."""
+    lambda_2m >= 0 the second term is omitted; None where g_0 = 0 too); status (as FlowResult's): 1 both
+    times found, 0 a time not reached by tau = 1e300, -1 a time below 1e-300 that
+    is not resolved; such a time is None, and the message says which."""
 
     delta: float
     g0_norm: float
@@ -31,6 +33,12 @@ class LinearisedFlow:
     tau_loss: float
     tau_bound: float
     dps: int
+    status: int = 1
+    message: str = "both hitting times found"
+
+    @property
+    def success(self):
+        return self.status >= 0
 
 
 def linearised_flow(loss, a0, w0, delta, dps=None):
@@ -64,16 +72,25 @@ def linearised_flow(loss, a0, w0, delta, dps=None):
         bound = d / gn if gn > 0 else mpmath.inf
         if lam[0] < 0:
             bound = min(bound, mpmath.log(1 + d) / abs(lam[0]))
-        return LinearisedFlow(delta, float(gn), [float(x) for x in lam], float(tau_param), float(tau_loss),
-                              float(bound), dps)
+        status, message = 1, "both hitting times found"
+        missing = [k for k, v in (("tau_param", tau_param), ("tau_loss", tau_loss)) if v == mpmath.inf]
+        if missing:
+            status, message = 0, f"{' and '.join(missing)} not reached by tau = 1e300 (None)"
+        tiny = [k for k, v in (("tau_param", tau_param), ("tau_loss", tau_loss)) if v is None]
+        if tiny:
+            status, message = -1, f"{' and '.join(tiny)} below tau = 1e-300, not resolved (None)"
+        t = lambda v: None if v is None or v == mpmath.inf else float(v)  # noqa: E731
+        return LinearisedFlow(delta, float(gn), [float(x) for x in lam], t(tau_param), t(tau_loss),
+                              t(bound), dps, status, message)
 
 
 def _first_crossing(f, lo=mpmath.mpf("1e-6"), hi_max=mpmath.mpf("1e300"), lo_min=mpmath.mpf("1e-300")):
     """The first tau with f(tau) > 0 (f increasing, f(0) < 0), scanning tau by factors
-    of 2 (down from `lo` when f(lo) > 0 already), then refining the bracket (backends.illinois)."""
+    of 2 (down from `lo` when f(lo) > 0 already), then refining the bracket (backends.illinois);
+    inf beyond hi_max, None below lo_min."""
     while f(lo) > 0:
         if lo < lo_min:
-            return lo
+            return None
         lo = lo / 2
     hi = lo
     while f(hi) <= 0:

@@ -17,7 +17,7 @@ import scipy.optimize
 from .. import _validate
 from ..backends import MIN_DPS
 from ..loss import Loss
-from ..targets import ExpSum, Target
+from ..targets import Target
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,23 @@ class Minimiser:
         return self.gradient_norm < mpmath.mpf(10) ** (-(self.dps // 2))
 
     @property
+    def success(self):
+        """The same as `converged` (the result convention: success, status, message)."""
+        return bool(self.converged)
+
+    @property
+    def status(self):
+        """0 converged, 1 not (as scipy.optimize)."""
+        return 0 if self.converged else 1
+
+    @property
+    def message(self):
+        g, bar = mpmath.nstr(self.gradient_norm, 3), f"1e-{self.dps // 2}"
+        if self.converged:
+            return f"Newton's method reached |grad J_d| = {g} < {bar}"
+        return f"Newton's method stopped at |grad J_d| = {g} >= {bar} (a degenerate infimum?)"
+
+    @property
     def non_degenerate(self):
         """b_i != 0 and v_i distinct (Definition D.2): |b_i| and the relative gaps of v exceed
         10^(-dps/4) (a degenerate infimum leaves float64 noise, ~1e-16, in its place)."""
@@ -57,7 +74,8 @@ class Minimiser:
         n = lambda x: mpmath.nstr(x, 20)
         return {"target": self.target, "d": self.d, "b": [n(x) for x in self.b], "v": [n(x) for x in self.v],
                 "loss": n(self.loss), "gradient_norm": mpmath.nstr(self.gradient_norm, 5),
-                "converged": bool(self.converged), "non_degenerate": bool(self.non_degenerate), "dps": self.dps,
+                "converged": bool(self.converged), "success": self.success, "status": self.status,
+                "message": self.message, "non_degenerate": bool(self.non_degenerate), "dps": self.dps,
                 "starts": self.starts, "candidates": [float(c) for c in self.candidates],
                 "seconds": round(self.seconds, 3)}
 
@@ -134,7 +152,7 @@ def _starts(target, d, previous, rng, extra):
             b = [pb[pv.index(x)] if x in pv else 0.05 for x in v]
             out.append((b, v))
     scale = 1.0
-    if isinstance(target, ExpSum):
+    if target.exponential_part() == target:  # an exponential sum: around its rates
         scale = float(np.exp(np.mean(np.log([float(x) for x in target.w]))))
     for _ in range(extra):
         v = sorted(scale * math.exp(rng.uniform(-3, 3)) for _ in range(d))

@@ -32,12 +32,29 @@ class Spectrum:
     zero_radius: float
 
     @property
+    def success(self):
+        """Every eigenvalue decided (no enclosure straddles +-tol)."""
+        return self.undecided == 0
+
+    @property
+    def status(self):
+        """0 every eigenvalue decided, 1 some undecided (as scipy.optimize: 0 is success)."""
+        return 0 if self.undecided == 0 else 1
+
+    @property
+    def message(self):
+        if self.undecided == 0:
+            return f"all {len(self.balls)} eigenvalues decided against tol = {self.tol}"
+        return f"{self.undecided} of {len(self.balls)} enclosures straddle +-{self.tol}: raise dps"
+
+    @property
     def certified_rank(self):
         """Eigenvalues certified larger than tol in magnitude."""
         return self.positive + self.negative
 
     def as_dict(self):
-        return {"tol": self.tol, "positive": self.positive, "negative": self.negative,
+        return {"success": self.success, "status": self.status, "message": self.message,
+                "tol": self.tol, "positive": self.positive, "negative": self.negative,
                 "near_zero": self.near_zero, "undecided": self.undecided, "zero_radius": self.zero_radius,
                 "eigenvalues": [b.mid().str(8, radius=False) + f" +/- {float(b.rad()):.1e}" for b in self.balls]}
 
