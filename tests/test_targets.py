@@ -711,3 +711,22 @@ def test_the_old_template_bound_is_rejected():
             raw = float(compiled_array("gauss_moments")(x, mu, sigma)[n][k])
             ratios.append(abs(raw - true) / ((8 + 10.0**old_lost) * np.finfo(float).eps * abs(raw)))
     assert max(ratios) > 3, ratios
+
+
+def test_sign_changing_template_moments_enclose_quadrature():
+    """Lemma C.1's second template -t e^{-t^2/2} at mu: the balls hold mpmath's 40-digit quadrature."""
+    from memverify.backends import flint_precision
+    from memverify.targets import sign_changing_template_moments
+    for n, w, mu in ((0, 0.5, 4.0), (2, 0.8, 10.0), (3, 1.5, 40.0)):
+        signed, absolute = sign_changing_template_moments(n, w, mu)
+        with mp.workdps(45):
+            g = lambda t: t**n * mp.exp(-w * t) * (-(t - mu)) * mp.exp(-(t - mu) ** 2 / 2)  # noqa: E731
+            ref_s = mp.quad(g, [0, mu, mu + 40, mp.inf])
+            ref_a = mp.quad(g, [0, mu]) - mp.quad(g, [mu, mu + 40, mp.inf])
+        with flint_precision(dps=60):  # the references as (near-)exact balls
+            assert signed.contains(flint.arb(mp.nstr(ref_s, 40))) and absolute.contains(flint.arb(mp.nstr(ref_a, 40)))
+        assert float(signed.rad()) < 1e-12 * abs(float(absolute.mid()))  # (1e-29 at mu = 4; 2e-13 at 40)
+    for bad in (dict(n=-1), dict(n=101), dict(w=0.0), dict(mu=-1.0), dict(dps=5)):
+        args = {"n": 1, "w": 1.0, "mu": 5.0, **bad}
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            sign_changing_template_moments(**args)

@@ -8,6 +8,7 @@ from fractions import Fraction
 import sympy as sp
 
 from ..backends import Precision, compile_exprs
+from ..targets import ExpSum
 from ..symbolic.loss import AbsTemplateMoment, Moment, TemplateMoment, norm_symbol
 from .base import Verdict
 
@@ -74,11 +75,27 @@ def nonzero(ball):
     return not ball.contains(0)
 
 
-def refute_at_witness(r, values, target, label, extra=None):
+# the shared witnesses: an exact exponential-sum target and exact rational model parameters
+WITNESS_TARGET = ExpSum([Fraction(1), Fraction(-1, 2)], [Fraction(1), Fraction(3)])
+
+
+def witness_model(d):
+    """The witness model parameters a_k = (k + 2)/3, w_k = (2k + 3)/4 (exact) for the
+    symbols of a derivation d (symbolic.loss.derive)."""
+    vals = {a: Fraction(i + 2, 3) for i, a in enumerate(d.a)}
+    vals.update({w: Fraction(2 * i + 3, 4) for i, w in enumerate(d.w)})
+    return vals
+
+
+def refute_at_witness(r, label, values=None, target=WITNESS_TARGET, extra=None):
     """A residual r that sympy did not reduce to 0, evaluated with arb at a witness:
-    the point `values` ({symbol: Fraction}) and `target`.  Verdict 'refuted' (certified)
-    when the ball excludes 0, else 'error' (r may be 0 after all: choose another
-    witness).  The evidence carries r, the witness and the ball, plus `extra`."""
+    the point `values` ({symbol: Fraction}; default: the i-th of r's symbols, in sympy's
+    order, at (2 + i)/(3 + i)) and `target`.  Verdict 'refuted' (certified) when the
+    ball excludes 0, else 'error' (r may be 0 after all: choose another witness).
+    The evidence carries r, the witness and the ball, plus `extra`."""
+    if values is None:
+        values = {s: Fraction(2 + i, 3 + i) for i, s in
+                  enumerate(sorted(r.free_symbols - {norm_symbol}, key=sp.default_sort_key))}
     ball = evaluate_arb(r, values, target)
     ev = {**(extra or {}), "residual": str(r), "witness_target": target.spec(),
           "witness_point": {str(s): str(v) for s, v in values.items()}, "residual_at_witness": ball_str(ball)}

@@ -21,7 +21,7 @@ from ..symbolic import AbsTemplateMoment, TemplateMoment, derive, memory_target,
 from ..symbolic.landscape import memory_norm, memory_specialise, on_mstar
 from ..symbolic.paper import prop_c2_gradient, prop_c3_E, prop_c3_hessian
 from ..targets import ExpSum, MemoryBump
-from ._tools import GENERAL_M_NOTE, ball_str, evaluate_arb, refute_at_witness, residual
+from ._tools import GENERAL_M_NOTE, ball_str, evaluate_arb, refute_at_witness, residual, witness_model
 from .base import Claim, Falsifier, Part, Verdict
 
 # ---------------------------------------------------------------------------
@@ -94,8 +94,7 @@ def _witness(mstar, c0, omega):
 
 
 def _witness_values(d, astar, wstar, target):
-    vals = {a: Fraction(i + 2, 3) for i, a in enumerate(d.a)}
-    vals.update({w: Fraction(2 * i + 3, 4) for i, w in enumerate(d.w)})
+    vals = witness_model(d)
     vals.update({s: v for s, v in zip(astar, target.base.a)})
     vals.update({s: v for s, v in zip(wstar, target.base.w)})
     return vals
@@ -109,9 +108,8 @@ def _check_entries(pairs, d, astar, wstar, witness_c0, witness_omega, label):
         if r == 0:
             continue
         target = _witness(len(astar), witness_c0, witness_omega)
-        return refute_at_witness(r, _witness_values(d, astar, wstar, target), target,
-                                 f"{label} {name} (m={d.m}, witness c0={witness_c0}) differs from the derivation",
-                                 {"entry": name, "m": d.m})
+        return refute_at_witness(r, f"{label} {name} (m={d.m}, witness c0={witness_c0}) differs from the derivation",
+                                 _witness_values(d, astar, wstar, target), target, {"entry": name, "m": d.m})
     return None
 
 

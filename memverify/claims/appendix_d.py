@@ -24,15 +24,6 @@ from ..targets import ExpSum, PowerLaw
 from ._tools import GENERAL_M_NOTE, ball_str, nonzero, refute_at_witness, residual
 from .base import Claim, Falsifier, Part, Verdict
 
-_WITNESS_TARGET = ExpSum([Fraction(1), Fraction(-1, 2)], [Fraction(1), Fraction(3)])
-
-
-def _refute_at_witness(r, label, extra):
-    vals = {s: Fraction(2 + i, 3 + i) for i, s in enumerate(sorted(r.free_symbols - {norm_symbol},
-                                                                   key=sp.default_sort_key))}
-    return refute_at_witness(r, vals, _WITNESS_TARGET, label, extra)
-
-
 # ---------------------------------------------------------------------------
 # Theorem D.3
 
@@ -51,7 +42,7 @@ def verify_thm_d3(max_width=6, max_partition_width=6, variant="printed"):
         for (i, j), paper in thm_d3_entries(d.a, d.w).items():
             r = residual(reduce_integrals(paper) - d.hessian[i, j])
             if r != 0:
-                return _refute_at_witness(r, f"eqs. 137-139 entry [{i + 1},{j + 1}] (m={m})", {"m": m})
+                return refute_at_witness(r, f"eqs. 137-139 entry [{i + 1},{j + 1}] (m={m})", extra={"m": m})
     count = 0
     for m in range(1, max_partition_width + 1):
         d = derive(m)
@@ -72,9 +63,9 @@ def verify_thm_d3(max_width=6, max_partition_width=6, variant="printed"):
                         r = residual(entry - claimed - critical)
                         count += 1
                         if r != 0:
-                            return _refute_at_witness(
+                            return refute_at_witness(
                                 r, f"m={m}, partition {[[i + 1 for i in bl] for bl in blocks]}, k={k + 1}",
-                                {"variant": variant, "m": m, "d": nblocks})
+                                extra={"variant": variant, "m": m, "d": nblocks})
     return Verdict("proved", f"Hessian entries of Thm D.3 for every width <= {max_width}; on every d-coincided "
                    f"affine space of width <= {max_partition_width} (every set partition), "
                    f"d2J/da_k dw_k = -a_k/(2 w_k^2) + (1/b_s) dJ_d/dv_s, = -a_k/(2 w_k^2) at critical (b, v)",
@@ -109,7 +100,7 @@ def verify_lemma_d1(target_a=(1, Fraction(-1, 2)), target_w=(1, 3), variant="pri
     for label, expr in checks:
         r = residual(expr)
         if r != 0:
-            return _refute_at_witness(r, f"Lemma D.1, {label}", {"variant": variant})
+            return refute_at_witness(r, f"Lemma D.1, {label}", extra={"variant": variant})
     # the exponential-sum target: limits of sqrt(w) L(w) (symbolic, exact coefficients)
     ws = sp.Symbol("w", positive=True)
     Ls = sum(sp.Rational(Fraction(x)) / (ws + sp.Rational(Fraction(y))) for x, y in zip(target.a, target.w))
@@ -189,8 +180,8 @@ def verify_thm_d1(max_width=5, widths=((3, 1), (3, 2), (4, 2)), targets=("expsum
                             r = residual(r)
                             count += 1
                             if r != 0:
-                                return _refute_at_witness(r, f"eq. 126, m={m}, {P}: {label}",
-                                                          {"variant": variant, "m": m, "d": nb})
+                                return refute_at_witness(r, f"eq. 126, m={m}, {P}: {label}",
+                                                          extra={"variant": variant, "m": m, "d": nb})
     rows = []
     tol = mpmath.mpf(10) ** (-(dps // 2))
     for name in targets:
@@ -321,8 +312,8 @@ def verify_thm_d3_rank(max_width=5, widths=((4, 1), (4, 2), (5, 2), (6, 3)), tar
                             for x in row:
                                 r = residual(x)
                                 if r != 0:
-                                    return _refute_at_witness(r, f"m={m}, {P}: {label}",
-                                                              {"variant": variant, "m": m, "d": nb})
+                                    return refute_at_witness(r, f"m={m}, {P}: {label}",
+                                                              extra={"variant": variant, "m": m, "d": nb})
                         count += 1
     rows = []
     tol = mpmath.mpf(10) ** (-(dps // 2))

@@ -13,17 +13,16 @@ import copy
 import functools
 import math
 
-import flint
 import mpmath
 import sympy as sp
 
-from ..backends import Precision, flint_precision, illinois, to_arb
+from ..backends import Precision, illinois
 from ..figures.flow import draw_figure  # noqa: F401  (re-exported: its old home)
 from ..flow import LossHitting, ParamSeparation, gradient_flow, linearised_flow, manifold_point
 from ..flow.exponent import linear_fit
 from ..flow.figures import figure_data
 from ..loss import Loss
-from ..targets import ExpSum, MemoryBump
+from ..targets import ExpSum, MemoryBump, sign_changing_template_moments
 from ._tools import ball_str
 from .base import Claim, Falsifier, Part, Verdict
 from .escape import PARTS as _ESCAPE_PARTS
@@ -172,26 +171,6 @@ def verify_remark_c3(inv_omegas=(15, 25), m=2, extra_w=(0.8,), delta=0.05, templ
 # Lemma C.1
 
 
-def _shifted_dgauss_moments(n, w, mu, dps=30):
-    """Signed and absolute moments int_0^inf t^n e^{-wt} rho0(t - mu) dt for the
-    sign-changing template rho0(t) = -t e^{-t^2/2}, as arb balls: quadrature on
-    [0, mu] and [mu, mu + 40] (|rho0| is smooth on each) plus a rigorous bound
-    on the tail (t^n e^{-wt} |rho0| <= (mu+40+x)^n (40+x) e^{-(40+x)^2/2} beyond)."""
-    with flint_precision(dps=dps):
-        w, mu = to_arb(w), to_arb(mu)
-
-        def f(sign):
-            return lambda t, _a: sign * (t ** n) * (-w * t).exp() * (-(t - mu)) * (-(t - mu) ** 2 / 2).exp()
-
-        left = flint.acb.integral(f(1), 0, mu).real
-        right = flint.acb.integral(f(1), mu, mu + 40).real
-        L = mu + 40
-        tail = (L + 1) ** n * 41 * flint.arb(-800).exp() * 10  # crude but rigorous for n <= 3, w > 0
-        signed = left + right + flint.arb(0, tail.upper())
-        absolute = left - right + flint.arb(0, tail.upper())
-        return signed, absolute
-
-
 def verify_lemma_c1(ws=(0.5, 0.8, 1.0, 1.5), inv_omegas=(4, 6, 8, 10, 12), n_max=2, delta="abs",
                     fit_ws=(0.8, 1.0), fit_inv_omegas=(10, 20, 30, 40)):
     """Delta_{n,omega}(w) = int t^n e^{-wt} |rho_{0,omega}(t)| dt (eq. 80) for two
@@ -215,7 +194,7 @@ def verify_lemma_c1(ws=(0.5, 0.8, 1.0, 1.5), inv_omegas=(4, 6, 8, 10, 12), n_max
                         tgt = MemoryBump(ExpSum([1.0], [1.0]), omega=1.0 / inv, c0=1.0, sigma=1.0)
                         v = tgt.template_moment(n, w, arb=True)  # >= 0: equal to Delta
                     else:
-                        sgn, ab = _shifted_dgauss_moments(n, w, inv)
+                        sgn, ab = sign_changing_template_moments(n, w, inv)
                         v = ab if delta == "abs" else sgn
                         if delta == "abs":
                             strict.append(bool((ab - abs(sgn)) > 0) or bool(ab - sgn > 0 and ab + sgn > 0))
@@ -231,7 +210,7 @@ def verify_lemma_c1(ws=(0.5, 0.8, 1.0, 1.5), inv_omegas=(4, 6, 8, 10, 12), n_max
                         tgt = MemoryBump(ExpSum([1.0], [1.0]), omega=1.0 / inv, c0=1.0, sigma=1.0)
                         seq.append(tgt.template_moment(n, w, arb=True))
                     else:
-                        sgn, ab = _shifted_dgauss_moments(n, w, inv)
+                        sgn, ab = sign_changing_template_moments(n, w, inv)
                         seq.append(ab if delta == "abs" else sgn)
                 to_zero = all(bool(abs(seq[i]) > abs(seq[i + 1])) for i in range(len(seq) - 1))
                 logs = [math.log(abs(float(v.mid()))) - n * math.log(inv) for v in seq]

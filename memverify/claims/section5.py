@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from ..symbolic import derive, reduce_integrals
 from ..symbolic.paper import eq19_dJ_dw
-from ..targets import ExpSum
-from ._tools import GENERAL_M_NOTE, refute_at_witness, residual
+from ._tools import GENERAL_M_NOTE, refute_at_witness, residual, witness_model
 from .base import Claim, Falsifier, Verdict
 
 _VARIANTS = {
@@ -17,15 +14,6 @@ _VARIANTS = {
 }
 
 # a target and a point at which a non-zero residual is shown to be non-zero
-_WITNESS_TARGET = ExpSum([Fraction(1), Fraction(-1, 2)], [Fraction(1), Fraction(3)])
-
-
-def _witness_values(d):
-    vals = {a: Fraction(i + 2, 3) for i, a in enumerate(d.a)}
-    vals.update({w: Fraction(2 * i + 3, 4) for i, w in enumerate(d.w)})
-    return vals
-
-
 def verify_eq19(max_width=6, variant="printed"):
     """Eq. 19 against the derived dJ/dw_k, for every k and every width m <= max_width."""
     if variant not in _VARIANTS:
@@ -36,9 +24,8 @@ def verify_eq19(max_width=6, variant="printed"):
             paper = _VARIANTS[variant](eq19_dJ_dw(d.a, d.w, k), d.a, k)
             r = residual(reduce_integrals(paper) - d.gradient[m + k])
             if r != 0:
-                return refute_at_witness(r, _witness_values(d), _WITNESS_TARGET,
-                                         f"m={m}, k={k + 1}: paper minus derived",
-                                         {"variant": variant, "m": m, "k": k + 1})
+                return refute_at_witness(r, f"m={m}, k={k + 1}: paper minus derived", witness_model(d),
+                                         extra={"variant": variant, "m": m, "k": k + 1})
     return Verdict("proved", f"eq. 19 equals the derived dJ/dw_k for every k and every width m <= {max_width}",
                    {"variant": variant, "scope": f"every width m <= {max_width}, every k",
                     "general_m": GENERAL_M_NOTE,

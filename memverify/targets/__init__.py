@@ -12,7 +12,7 @@ kind, the same at that precision (``rho_in``, ``moment_in``, ``norm2_in``).
 Closed forms are derived with sympy (`closed_forms`); the Airy kernel has no closed
 form for its moments and uses quadrature (mpmath; rigorous with python-flint).
 Files: closed_forms (the derivations), base (Target), expsum, bump (MemoryBump),
-powerlaw, airy, spec (the spec grammar).
+powerlaw, airy, spec (the spec grammar), templates (Lemma C.1's sign-changing template).
 """
 
 from .airy import Airy
@@ -26,9 +26,10 @@ from .closed_forms import (alpha_sym, exp_pair_integral, exp_term_moment, gaussi
 from .expsum import ExpSum
 from .powerlaw import PowerLaw
 from .spec import SPEC_GRAMMAR, SPEC_HELP, parse_spec, parse_target
+from .templates import sign_changing_template_moments
 
 __all__ = ["Target", "ExpSum", "MemoryBump", "PowerLaw", "Airy", "parse_target", "parse_spec",
            "SPEC_GRAMMAR", "SPEC_HELP", "exp_term_moment", "exp_pair_integral", "gaussian_moment",
            "gaussian_moment0_integrate", "gaussian_norm2", "powerlaw_kernel", "powerlaw_moment",
            "powerlaw_moment0_integrate", "powerlaw_tail", "powerlaw_primitive", "powerlaw_integral",
-           "powerlaw_norm2", "t", "s", "w_sym", "w2_sym", "mu_sym", "sigma_sym", "alpha_sym"]
+           "powerlaw_norm2", "sign_changing_template_moments", "t", "s", "w_sym", "w2_sym", "mu_sym", "sigma_sym", "alpha_sym"]
