@@ -22,16 +22,17 @@ class LinearisedFlow:
     tau_param: time at which ||theta(tau) - theta_0|| = delta (eq. 110);
     tau_loss: time at which the quadratic model of J changes by delta;
     tau_bound: min(delta / ||g_0||, ln(1 + delta) / |lambda_2m|) (eq. 113; for
-    lambda_2m >= 0 the second term is omitted; None where g_0 = 0 too); status (as FlowResult's): 1 both
-    times found, 0 a time not reached by tau = 1e300, -1 a time below 1e-300 that
-    is not resolved; such a time is None, and the message says which."""
+    lambda_2m >= 0 the second term is omitted; None where g_0 = 0 too);
+    status (as FlowResult's): 1 both times found, 0 a time not reached by
+    tau = 1e300, -1 a time below 1e-300 that is not resolved; such a time is
+    None, and the message says which."""
 
     delta: float
     g0_norm: float
     eigenvalues: list
-    tau_param: float
-    tau_loss: float
-    tau_bound: float
+    tau_param: float | None
+    tau_loss: float | None
+    tau_bound: float | None
     dps: int
     status: int = 1
     message: str = "both hitting times found"
