@@ -714,7 +714,7 @@ def test_the_old_template_bound_is_rejected():
 
 
 def test_sign_changing_template_moments_enclose_quadrature():
-    """Lemma C.1's second template -t e^{-t^2/2} at mu: the balls hold mpmath's 40-digit quadrature."""
+    """Lemma C.1's second template -t e^{-t^2/2} at mu: the balls hold mpmath's 45-digit quadrature."""
     from memverify.backends import flint_precision
     from memverify.targets import sign_changing_template_moments
     for n, w, mu in ((0, 0.5, 4.0), (2, 0.8, 10.0), (3, 1.5, 40.0)):
@@ -730,3 +730,31 @@ def test_sign_changing_template_moments_enclose_quadrature():
         args = {"n": 1, "w": 1.0, "mu": 5.0, **bad}
         with pytest.raises(ValueError, match=next(iter(bad))):
             sign_changing_template_moments(**args)
+
+
+def test_the_targets_hooks_agree_with_their_public_methods():
+    """rho_in / moment_in / norm2_in / template_moment_in at a Precision equal the public methods;
+    decay_exponent and integrable say what the approximation code used to read off the class."""
+    from memverify.backends import Precision
+    bump = MemoryBump(ExpSum([1.0, -0.5], [1.0, 3.0]), omega=0.2)
+    for tg in (ExpSum([1.0, -0.5], [1.0, 3.0]), bump, PowerLaw(1.5)):
+        for prec in (Precision(), Precision(30), Precision(30, arb=True)):
+            with prec.context():
+                s, t = prec.number(0.7), prec.number(2.5)
+                pairs = [(tg.moment_in(prec, 2, s), tg.moment(2, 0.7, dps=prec.dps if prec.kind != "float" else None,
+                                                              arb=prec.kind == "arb")),
+                         (tg.rho_in(prec, t), tg.rho(2.5, dps=prec.dps if prec.kind != "float" else None,
+                                                     arb=prec.kind == "arb")),
+                         (tg.norm2_in(prec), tg.norm2(dps=prec.dps if prec.kind != "float" else None,
+                                                      arb=prec.kind == "arb"))]
+            for got, want in pairs:
+                if prec.kind == "arb":
+                    assert got.overlaps(want)
+                else:
+                    assert got == want
+    with Precision(30).context():
+        assert bump.template_moment_in(Precision(30), 1, mp.mpf(2)) == bump.template_moment(1, 2, dps=30)
+    assert ExpSum([1.0], [1.0]).template_moment_in(Precision(), 0, 1.0) == 0
+    assert (PowerLaw(1.5).decay_exponent(), PowerLaw(1.5).integrable) == (1.5, True)
+    assert (PowerLaw(0.8).decay_exponent(), PowerLaw(0.8).integrable) == (0.8, False)
+    assert all(t.decay_exponent() is None and t.integrable for t in (bump, Airy(1.0, 5.0), bump.base))

@@ -13,7 +13,7 @@ _VARIANTS = {
     "a_k-dropped": lambda e, a, k: e / a[k],
 }
 
-# a target and a point at which a non-zero residual is shown to be non-zero
+
 def verify_eq19(max_width=6, variant="printed"):
     """Eq. 19 against the derived dJ/dw_k, for every k and every width m <= max_width."""
     if variant not in _VARIANTS:
