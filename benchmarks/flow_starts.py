@@ -2,13 +2,16 @@
 
     python benchmarks/flow_starts.py [--inv 5,10,20,40] [--integrator radau] [--method fast] [--budget 120]
                                      [--delta 0.05] [--t-max 1e60] [--starts NAME,NAME]
+                                     [--controller predictive|standard]
 
 m = 2, target e^{-t} + e^{-(t - 1/omega)^2/2}, delta = 0.05, gradient_flow's
 defaults (rtol 1e-9, max_steps 5000, t_max 1e60) unless given, on_precision='exact'.  Starts:
 switched off a0 = (1, 0), w0 = (1, 2); split on M* (0.25, 0.75), (1, 1); the
 symmetric split (0.5, 0.5), (1, 1) (an invariant set: no escape in exact
 arithmetic); near M*: (1, 0), (1, 0.8) moved by 1e-3 in a random direction (seed 0).
-Each run gets --budget seconds of wall time in a process of its own.
+Each run gets --budget seconds of wall time in a process of its own.  --controller
+standard turns off the step-size controller's predictive factor (flow/control.py's
+PREDICTIVE, on by default), for a side-by-side comparison.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ except ImportError:  # run from a checkout without installing
 import numpy as np
 
 from memverify import ExpSum, Loss, MemoryBump
-from memverify.flow import gradient_flow
+from memverify.flow import control, gradient_flow
 
 _rng = np.random.default_rng(0)
 _z = _rng.standard_normal(4)
@@ -41,7 +44,8 @@ STARTS = {
 }
 
 
-def _run(queue, name, inv, method, integrator, delta, t_max):
+def _run(queue, name, inv, method, integrator, delta, t_max, predictive):
+    control.PREDICTIVE = predictive
     a0, w0 = STARTS[name]
     L = Loss(MemoryBump(ExpSum([1.0], [1.0]), omega=1 / inv), 2)
     with warnings.catch_warnings():
@@ -60,6 +64,7 @@ def main(argv=None):
     p.add_argument("--budget", type=float, default=120.0, help="seconds per run")
     p.add_argument("--delta", type=float, default=0.05)
     p.add_argument("--t-max", type=float, default=1e60)
+    p.add_argument("--controller", choices=("predictive", "standard"), default="predictive")
     args = p.parse_args(argv)
     print(f"| start | 1/omega | status | tau_loss | tau_param | steps | rejected | seconds | message |")
     print("|---|---|---|---|---|---|---|---|---|")
@@ -67,7 +72,8 @@ def main(argv=None):
         for inv in [float(x) for x in args.inv.split(",")]:
             queue = multiprocessing.Queue()
             proc = multiprocessing.Process(target=_run, args=(queue, name, inv, args.method, args.integrator,
-                                                                    args.delta, args.t_max))
+                                                                    args.delta, args.t_max,
+                                                                    args.controller == "predictive"))
             t0 = time.perf_counter()
             proc.start()
             proc.join(args.budget)

@@ -9,6 +9,12 @@ FAC_MAX = 10.0        # and grows by at most this factor after an accepted step
 SHRINK_FAILED = 0.25  # factor after a failed step (domain left, overflow, Newton failure)
 MAX_STREAK = 60       # consecutive failures before the run stops (status -1)
 FIRST_STEP = 1e-2     # the first step, in units of 1 / max |eigenvalue of Hess J|
+# Gustafsson's predictive factor (as RADAU5): the trend of the error over the last two
+# accepted steps predicts the next one, which the standard factor misses where the
+# error grows from step to step (an accelerating escape); the error of the previous
+# step enters at least at this floor
+PREDICTIVE = True
+PREDICTIVE_ERR_FLOOR = 1e-2
 
 
 class StepController:
@@ -21,12 +27,14 @@ class StepController:
     that an O(1) state never has an error above rtol.  A step is accepted when
     its norm is <= 1."""
 
-    def __init__(self, order, arith, rtol, atol):
+    def __init__(self, order, arith, rtol, atol, predictive=None):
         self.arith = arith
         self.rtol = arith.number(rtol)
         self.atol = arith.number(atol)
         self.expo = arith.number(1) / (order + 1)
         self.streak = 0
+        self.predictive = PREDICTIVE if predictive is None else predictive
+        self.last = None  # (h, err_norm) of the last accepted step
 
     def first_step(self, lam):
         ar = self.arith
@@ -58,6 +66,12 @@ class StepController:
             fac = ar.number(FAC_MAX)
         else:
             fac = min(ar.number(FAC_MAX), ar.number(SAFETY) * err_norm ** -self.expo)
+            if self.predictive and self.last is not None:
+                # h_new = SAFETY h (h / h_prev) (err_prev / err)^(1/k) err^(-1/k): the smaller of the two
+                h_prev, err_prev = self.last
+                fac = min(fac, ar.number(SAFETY) * (h / h_prev) * (err_prev / err_norm) ** self.expo
+                          * err_norm ** -self.expo)
+        self.last = (h, max(err_norm, ar.number(PREDICTIVE_ERR_FLOOR)))
         if just_rejected:
             fac = min(fac, ar.number(1))
         return h * max(fac, ar.number(FAC_MIN))
