@@ -22,7 +22,7 @@ def illinois(f, lo, hi, flo, fhi, rtol, offset=1, max_iter=200):
     sign_lo = np.sign(flo)
     last = np.zeros(len(lo), dtype=int)
     for _ in range(max_iter):
-        if np.all(np.abs(hi - lo) <= rtol * (offset + np.abs(hi))):
+        if np.all(np.abs(hi - lo) <= (np.abs(hi) + offset) * rtol):  # (arrays first: mpf * ndarray is slow)
             break
         den = fhi - flo
         flat = den == 0   # (mpmath raises on a division by zero)

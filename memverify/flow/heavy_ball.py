@@ -102,8 +102,8 @@ class HBStep:
         i1, i2 = _block_phi(ar, 1, s, self.lam, self.gamma, self.F1, self.F2)
         c1, c2 = _block_phi(ar, 3, s, self.lam, self.gamma, z0, self.A2)
         d1, d2 = _block_phi(ar, 4, s, self.lam, self.gamma, z0, self.B2)
-        t1 = s * i1 + 2 * s * r * r * c1 + 12 * s * r * r * r * d1
-        t2 = s * i2 + 2 * s * r * r * c2 + 12 * s * r * r * r * d2
+        t1 = i1 * s + c1 * (2 * s * r * r) + d1 * (12 * s * r * r * r)
+        t2 = i2 * s + c2 * (2 * s * r * r) + d2 * (12 * s * r * r * r)
         n = len(self.lam)
         return self.y + np.concatenate([self.Q.dot(t1), self.Q.dot(t2)]) if n else self.y
 
@@ -124,7 +124,7 @@ class HeavyBallRosenbrock:
         g, gerr = self.inner.gradient(z[:n])
         H = self.inner.hessian(z[:n])
         lam, Q = eigh(self.arith, H, h)
-        F = np.concatenate([z[n:], -self.gamma * z[n:] - g])
+        F = np.concatenate([z[n:], z[n:] * -self.gamma - g])
         return F, gerr, H, lam, Q, g
 
     def step(self, t, z, h, lin, scale=None, previous=None):
@@ -143,10 +143,10 @@ class HeavyBallRosenbrock:
             return Q.T.dot(-(gU - g) + H.dot(U[:n] - z[:n]))
 
         a1, a2 = _block_phi(ar, 1, h / 2, lam, gam, F1, F2)
-        U2 = z + lift(h / 2 * a1, h / 2 * a2)
+        U2 = z + lift(a1 * (h / 2), a2 * (h / 2))
         D2 = rem(U2)
         b1, b2 = _block_phi(ar, 1, h, lam, gam, F1, F2 + D2)
-        U3 = z + lift(h * b1, h * b2)
+        U3 = z + lift(b1 * h, b2 * h)
         D3 = rem(U3)
         A, B = 8 * D2 - D3, D3 - 4 * D2
         i1, i2 = _block_phi(ar, 1, h, lam, gam, F1, F2)
@@ -154,6 +154,6 @@ class HeavyBallRosenbrock:
         d1, d2 = _block_phi(ar, 4, h, lam, gam, zero, B)
         if ar.kind == "float" and not all(np.all(np.isfinite(x)) for x in (i1, i2, c1, c2, d1, d2)):
             raise StepRejected("overflow in phi(h A)")
-        z_new = z + lift(h * i1 + 2 * h * c1 + 12 * h * d1, h * i2 + 2 * h * c2 + 12 * h * d2)
-        err = lift(12 * h * d1, 12 * h * d2)
+        z_new = z + lift(i1 * h + c1 * (2 * h) + d1 * (12 * h), i2 * h + c2 * (2 * h) + d2 * (12 * h))
+        err = lift(d1 * (12 * h), d2 * (12 * h))
         return z_new, err, HBStep(t, h, z, lam, Q, gam, F1, F2, A, B), None

@@ -102,7 +102,7 @@ def rounding_reach(ar, h, lin, gerrs):
     an eigenvalue that float64 cannot resolve must not make a gradient error look damped."""
     e = abs(lin.Q).T.dot(sum(gerrs))
     lam_low = lin.lam - lin.lam_err
-    return h * abs(phi(ar, 1, -h * lam_low)) * e
+    return abs(phi(ar, 1, lam_low * -h)) * h * e
 
 
 @dataclass
@@ -121,10 +121,10 @@ class Step:
 
     def __call__(self, s, arith):
         """State at t + s, 0 <= s <= h."""
-        z = -s * self.lam
+        z = self.lam * -s
         r = s / self.h
         p1, p3, p4 = phis(arith, z, (1, 3, 4))
-        inc = s * p1 * self.Fq + 2 * s * r * r * p3 * self.A + 12 * s * r * r * r * p4 * self.B
+        inc = p1 * s * self.Fq + p3 * (2 * s * r * r) * self.A + p4 * (12 * s * r * r * r) * self.B
         return self.y + self.Q.dot(inc)
 
 
@@ -151,23 +151,23 @@ class ExpRosenbrock:
         ar = self.arith
         g, gerr, H, lam, Q, _ = lin
         Fq = -Q.T.dot(g)
-        z = -h * lam
+        z = lam * -h  # (array first: mpf * ndarray makes mpmath format the array)
         p1, p3, p4 = phis(ar, z, (1, 3, 4))
         p1h = phi(ar, 1, z / 2)
         if ar.kind == "float" and not all(np.all(np.isfinite(p)) for p in (p1, p3, p4, p1h)):
             raise StepRejected("overflow in phi(-h H)")
-        U2 = y + Q.dot((h / 2) * p1h * Fq)
+        U2 = y + Q.dot(p1h * (h / 2) * Fq)
         g2, g2err = stage_gradient(self.problem, U2)
         D2 = -(g2 - g) + H.dot(U2 - y)
         D2q = Q.T.dot(D2)
-        U3 = y + Q.dot(h * p1 * (Fq + D2q))
+        U3 = y + Q.dot(p1 * h * (Fq + D2q))
         g3, g3err = stage_gradient(self.problem, U3)
         D3 = -(g3 - g) + H.dot(U3 - y)
         D3q = Q.T.dot(D3)
         A = 8 * D2q - D3q
         B = D3q - 4 * D2q
-        y_new = y + Q.dot(h * p1 * Fq + 2 * h * p3 * A + 12 * h * p4 * B)
-        err = Q.dot(12 * h * p4 * B)
+        y_new = y + Q.dot(p1 * h * Fq + p3 * (2 * h) * A + p4 * (12 * h) * B)
+        err = Q.dot(p4 * (12 * h) * B)
         round_err = None
         if gerr is not None:
             # direction by direction of H_n's eigenbasis: how far a gradient error

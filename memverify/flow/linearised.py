@@ -60,10 +60,10 @@ def linearised_flow(loss, a0, w0, delta, dps=None):
         gq = Q.T.dot(g)
 
         def disp(tau):  # ||int_0^tau e^{-H s} ds g0||, increasing in tau
-            return ar.norm2(tau * phi(ar, 1, -tau * lam) * gq)
+            return ar.norm2(phi(ar, 1, lam * -tau) * tau * gq)
 
         def dloss(tau):  # g.D + D.H.D/2 with D = -int e^{-Hs} ds g, in the eigenbasis
-            c = tau * phi(ar, 1, -tau * lam)
+            c = phi(ar, 1, lam * -tau) * tau
             return abs(mpmath.fsum(-(gi**2) * ci + li * (ci * gi) ** 2 / 2 for gi, ci, li in zip(gq, c, lam)))
 
         d = mpmath.mpf(delta)

@@ -121,7 +121,7 @@ class RadauStep:
             for k in range(3):
                 if k != j:
                     lj = lj * (x - c[k]) / (c[j] - c[k])
-            out = out + (lj / c[j]) * self.Z[j]
+            out = out + self.Z[j] * (lj / c[j])
         return out
 
 
@@ -162,7 +162,7 @@ class RadauIIA:
         if lin.gerr is not None:
             noise = abs(lin.Q).T.dot(lin.gerr)
         else:
-            noise = 100 * ar.number(10) ** (-ar.dps) * ar.norm_inf(lin.g) * np.ones(len(lam))
+            noise = np.ones(len(lam)) * (100 * ar.number(10) ** (-ar.dps) * ar.norm_inf(lin.g))
         unstable = [abs(lam[j]) for j in range(len(lam)) if lam[j] < 0 and gq[j] > noise[j]]
         return ar.number(UNSTABLE_REACH) / max(unstable) if unstable else None
 
@@ -183,12 +183,14 @@ class RadauIIA:
         g, gerr, H, lam, Q, _ = lin
         A, c, n = self.A, self.c, len(y)
         one = ar.number(1)
-        hl = h * lam
-        M = [[(one if i == j else 0 * one) + hl * A[i][j] for j in range(3)] for i in range(3)]
+        # (arrays first in a product or sum with an mpf: mpf * ndarray makes mpmath format the whole
+        # array for an error message before numpy takes over, 8 times the cost of ndarray * mpf)
+        hl = lam * h
+        M = [[hl * A[i][j] + (one if i == j else 0 * one) for j in range(3)] for i in range(3)]
         M = [[Mij if np.ndim(Mij) else Mij * np.ones(n) for Mij in row] for row in M]
         Fq = -Q.T.dot(g)
         # initial guess: the linearised flow at the nodes, exact for a quadratic J
-        zq = [c[i] * h * phi(ar, 1, -c[i] * hl) * Fq for i in range(3)]
+        zq = [phi(ar, 1, hl * -c[i]) * (c[i] * h) * Fq for i in range(3)]
         if ar.kind == "float" and not all(np.all(np.isfinite(z)) for z in zq):
             raise StepRejected("overflow in the linearised guess")
         Z = [Q.dot(z) for z in zq]
@@ -203,7 +205,7 @@ class RadauIIA:
         # how far the gradient's rounding error moves a stage, per mode: corrections
         # below it are noise, and their ratios no contraction rate
         # (in mpmath, whose digits are chosen to resolve the gradient: 100 ulp of it)
-        gnoise = gerr if gerr is not None else 100 * ar.number(10) ** (-ar.dps) * abs(g)
+        gnoise = gerr if gerr is not None else abs(g) * (100 * ar.number(10) ** (-ar.dps))
         noise = rounding_reach(ar, h, lin, (gnoise,))
         # Newton, watched mode by mode in the eigenbasis of H_n: a mode whose
         # eigenvalue the Jacobian misjudges (h |lambda - lambda_true| >> 1) takes
@@ -230,7 +232,7 @@ class RadauIIA:
             G, Gerr = stage_gradients(self.problem, [y + Z[i] for i in range(3)])
             # residual of Z = h A F(y + Z)
             Fs = [-G[i] for i in range(3)]
-            res = [h * sum(A[i][j] * Fs[j] for j in range(3)) - Z[i] for i in range(3)]
+            res = [sum(Fs[j] * A[i][j] for j in range(3)) * h - Z[i] for i in range(3)]
             if full:
                 dZ = full_newton(self.problem, self.A, y, Z, h, res, M, lam, Q)
                 dz = [Q.T.dot(d) for d in dZ]
@@ -287,10 +289,10 @@ class RadauIIA:
             full = True
         y_new = y + Z[2]
         # embedded error estimate, filtered by (I + h gamma0 H)^{-1} (stiff components damped)
-        den = 1 + self.gamma0 * hl
+        den = hl * self.gamma0 + 1
         if ar.kind == "float" and not np.all(np.abs(den) > 1e-12):
             raise StepRejected("singular error filter")
-        err_q = (self.gamma0 * h * Fq + sum(self.e[i] * zq[i] for i in range(3))) / den
+        err_q = (Fq * (self.gamma0 * h) + sum(zq[i] * self.e[i] for i in range(3))) / den
         err = Q.dot(err_q)
         round_err = None
         if gerr is not None:
@@ -308,4 +310,4 @@ class RadauIIA:
             Fs = [-G[j] for j in range(3)]
         except StepRejected:
             return float("inf")
-        return max(self.arith.norm_inf(h * sum(self.A[i][j] * Fs[j] for j in range(3)) - Z[i]) for i in range(3))
+        return max(self.arith.norm_inf(sum(Fs[j] * self.A[i][j] for j in range(3)) * h - Z[i]) for i in range(3))

@@ -50,7 +50,7 @@ def full_newton(problem, A, y, Z, h, res, M, lam, Q):
         Ds.append(Hq)
     one, zero = ar.number(1), ar.number(0)
     # P^{-1} of every mode, column by column: Pinv[s][u] is an array over the modes
-    cols = [solve3(M, [(one if u == v else zero) * np.ones(n) for v in range(3)])[0] for u in range(3)]
+    cols = [solve3(M, [np.ones(n) * (one if u == v else zero) for v in range(3)])[0] for u in range(3)]
     Pinv = [[cols[u][s_] for u in range(3)] for s_ in range(3)]
     rq = [Q.T.dot(r) for r in res]
     rhs = [sum(Pinv[s_][u] * rq[u] for u in range(3)) for s_ in range(3)]
@@ -69,7 +69,7 @@ def full_newton(problem, A, y, Z, h, res, M, lam, Q):
         K = mpmath.matrix(3 * n, 3 * n)
         for s_ in range(3):
             for t in range(3):
-                w = [h * sum(Pinv[s_][u] * A[u][t] for u in range(3))]  # over modes j
+                w = [sum(Pinv[s_][u] * A[u][t] for u in range(3)) * h]  # over modes j
                 for j in range(n):
                     for k in range(n):
                         K[s_ * n + j, t * n + k] = (1 if (s_ == t and j == k) else 0) + w[0][j] * Ds[t][j][k]
@@ -93,7 +93,7 @@ def nested_newton(problem, W, y, Z, h, lam, Q, scale, why):
     reaches the slow modes, which is what made the plain iteration diverge.
     Returns the stage increments Z; StepRejected when it does not converge."""
     ar, n = problem.arith, len(y)
-    hl = h * lam
+    hl = lam * h  # (arrays first in products with an mpf: see radau._step)
     fast = [j for j in range(n) if hl[j] > NESTED_FAST_REACH]
     z = [Q.T.dot(Zi) for Zi in Z]
     inv_h = 1 / h
@@ -103,7 +103,7 @@ def nested_newton(problem, W, y, Z, h, lam, Q, scale, why):
         Y = [y + Q.dot(z[i]) for i in range(3)]
         G = stage_gradients(problem, Y)[0]
         gq = [Q.T.dot(G[i]) for i in range(3)]
-        E = [gq[i] + inv_h * sum(W[i][j] * z[j] for j in range(3)) for i in range(3)]
+        E = [gq[i] + sum(z[j] * W[i][j] for j in range(3)) * inv_h for i in range(3)]
         if not hessians:
             return E, None
         return E, [Q.T.dot(Hi).dot(Q) for Hi in stage_hessians(problem, Y)]
