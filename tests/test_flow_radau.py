@@ -234,3 +234,25 @@ def test_split_start_at_40_is_refused_by_float64():
         warnings.simplefilter("ignore")
         with pytest.raises(PrecisionError):
             gradient_flow(_loss(40), [0.25, 0.75], [1.0, 1.0], delta=0.05, method="fast")
+
+
+def test_exact_steps_never_multiply_an_mpf_by_an_array(monkeypatch):
+    """mpf * ndarray costs 8 times ndarray * mpf (mpmath formats the array for an error
+    message before numpy takes the product): the 'exact' steps of every integrator put
+    the array first.  Caught here by making that conversion fail loudly."""
+    from mpmath.ctx_mp_python import PythonMPContext
+
+    original = PythonMPContext.npconvert
+
+    def npconvert(ctx, x):
+        if isinstance(x, np.ndarray):
+            raise AssertionError("an mpf multiplied by (or added to) a numpy array, mpf first")
+        return original(ctx, x)
+
+    monkeypatch.setattr(PythonMPContext, "npconvert", npconvert)
+    L = _loss(5)
+    for kw in ({"integrator": "radau"}, {"integrator": "exprb43"}, {"momentum": 1.0}):
+        r = gradient_flow(L, [1.0, 0.0], [1.0, 0.8], delta=0.05, method="exact", **kw)
+        assert r.status == 1
+        r.sol(0.5 * r.t[-1])
+    assert linearised_flow(L, [1.0, 0.0], [1.0, 0.8], 0.05, dps=30).status >= 0

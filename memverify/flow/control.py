@@ -25,7 +25,10 @@ class StepController:
     to how far theta has moved, or to how far it moves in a time rtol * tau at the
     current speed (an error along the path is a shift in time), capped at 1 so
     that an O(1) state never has an error above rtol.  A step is accepted when
-    its norm is <= 1."""
+    its norm is <= 1.  After an accepted step the next h is the smaller of the
+    standard 0.9 err^(-1/(order+1)) h and, with `predictive` (default: the module's
+    PREDICTIVE), Gustafsson's 0.9 (h / h_prev) (err_prev / err)^(1/(order+1))
+    err^(-1/(order+1)) h, which follows an error growing from step to step."""
 
     def __init__(self, order, arith, rtol, atol, predictive=None):
         self.arith = arith
