@@ -4,7 +4,6 @@ Hessians at the stages, and the nested iteration that solves the fast modes firs
 
 from __future__ import annotations
 
-import mpmath
 import numpy as np
 
 from .integrator import StepRejected, stage_gradients, stage_hessians
@@ -66,18 +65,18 @@ def full_newton(problem, A, y, Z, h, res, M, lam, Q):
             raise StepRejected("singular Newton matrix") from None
         dz = [d[i * n:(i + 1) * n] for i in range(3)]
     else:
-        K = mpmath.matrix(3 * n, 3 * n)
+        K = [[0] * (3 * n) for _ in range(3 * n)]
         for s_ in range(3):
             for t in range(3):
-                w = [sum(Pinv[s_][u] * A[u][t] for u in range(3)) * h]  # over modes j
+                w = sum(Pinv[s_][u] * A[u][t] for u in range(3)) * h  # over modes j
                 for j in range(n):
                     for k in range(n):
-                        K[s_ * n + j, t * n + k] = (1 if (s_ == t and j == k) else 0) + w[0][j] * Ds[t][j][k]
+                        K[s_ * n + j][t * n + k] = (1 if (s_ == t and j == k) else 0) + w[j] * Ds[t][j][k]
         try:
-            d = mpmath.lu_solve(K, mpmath.matrix([x for r in rhs for x in r]))
+            d = ar.solve(K, [x for r in rhs for x in r])
         except ZeroDivisionError:
             raise StepRejected("singular Newton matrix") from None
-        dz = [np.array([d[i * n + r] for r in range(n)], dtype=object) for i in range(3)]
+        dz = [d[i * n:(i + 1) * n] for i in range(3)]
     return [Q.dot(v) for v in dz]
 
 
