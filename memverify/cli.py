@@ -152,6 +152,28 @@ def _progress_bar(done, total):
     print(f"\r[{bar:<20}] {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
 
+class _FlowStatus:
+    """One status line on `stream` for a single long flow, rewritten at most every
+    `every` seconds: which run (main, exact rerun, error estimate), tau, steps, J."""
+
+    def __init__(self, stream, every=0.5):
+        self.stream, self.every, self.last, self.shown = stream, every, None, False
+
+    def __call__(self, info):
+        now = time.monotonic()
+        if self.last is not None and now - self.last < self.every:
+            return
+        self.last, self.shown = now, True
+        found = ", ".join(f"{k} = {v:.6g}" for k, v in info["found"].items())
+        print(f"\r{info['run']} ({info['method']}): tau = {info['tau']:.6g}, {info['steps']} steps "
+              f"({info['rejected']} rejected), J = {info['loss']:.10g}" + (f"; {found}" if found else "") + "\x1b[K",
+              end="", file=self.stream, flush=True)
+
+    def close(self):
+        if self.shown:
+            print(file=self.stream, flush=True)
+
+
 def _flow(args):
     import json
 
@@ -168,7 +190,14 @@ def _flow(args):
 
     progress = _progress_bar
     if len(specs) == 1:
-        results = [run_spec(specs[0])]
+        # a single flow can run for minutes (escalated to 'exact', or the error estimate's
+        # second run): a status line on a terminal
+        status = _FlowStatus(sys.stderr) if sys.stderr.isatty() else None
+        try:
+            results = [run_spec(specs[0], progress=status)]
+        finally:
+            if status is not None:
+                status.close()
     elif args.scheduler:
         from dask.distributed import Client
 

@@ -408,3 +408,24 @@ def test_linearised_flow_reports_its_status():
     # at the minimiser g_0 = 0: nothing moves, no time and no bound (eq. 113 would be inf)
     rest = linearised_flow(L, [1.0], [1.0], 0.05)
     assert rest.status == 0 and (rest.tau_param, rest.tau_loss, rest.tau_bound) == (None, None, None)
+
+
+def test_progress_reports_every_accepted_step_of_every_run():
+    """progress(info) after each accepted step, of the main run, of the 'exact' rerun
+    after an escalation, and of the error estimate's run, in that order."""
+    L = _loss(10)
+    seen = []
+    r = gradient_flow(L, *M2, delta=0.05, method="fast", error_estimate=True, progress=seen.append)
+    main = [x for x in seen if x["run"] == "main"]
+    assert len(main) == r.steps and [x["steps"] for x in main] == list(range(1, r.steps + 1))
+    assert [x["tau"] for x in main] == list(r.t[1:]) and main[-1]["loss"] == r.loss[-1]
+    assert main[-1]["found"] == r.t_events and main[0]["method"] == "fast"
+    assert seen[len(main)]["run"] == "error estimate" and {x["run"] for x in seen} == {"main", "error estimate"}
+    # an amplitude of 1e6: float64 cannot resolve the loss event, 'exact' reruns from the start
+    seen.clear()
+    esc = gradient_flow(Loss(MemoryBump(ExpSum([1.0], [1.0]), omega=0.2), 2), [1e6, 0.0], [1.0, 0.8], delta=0.05,
+                        method="fast", on_precision="exact", progress=seen.append)
+    assert "escalated" in esc.message and len(seen) == esc.steps
+    assert {(x["run"], x["method"]) for x in seen} == {("exact rerun", "exact")}
+    with pytest.raises(TypeError, match="progress"):
+        gradient_flow(L, *M2, delta=0.05, method="fast", progress="yes")

@@ -110,3 +110,23 @@ def test_parts_are_checked():
         claim.with_part("rates")
     with pytest.raises(ValueError, match="no part"):
         claim.run_part("nonesuch")
+
+
+def test_flow_status_line_is_throttled_and_closed():
+    """The single-flow status line (`memverify flow` on a terminal): one line,
+    rewritten in place, at most once per `every` seconds, closed with a newline."""
+    import io
+
+    out = io.StringIO()
+    status = cli._FlowStatus(out, every=3600)
+    info = {"run": "main", "method": "fast", "tau": 12.5, "steps": 3, "rejected": 1, "loss": 1.25,
+            "found": {"tau_param": 10.0}}
+    status(info)
+    status({**info, "steps": 4})  # within the hour: not shown
+    status.close()
+    text = out.getvalue()
+    assert text.startswith("\rmain (fast): tau = 12.5, 3 steps (1 rejected), J = 1.25; tau_param = 10")
+    assert "4 steps" not in text and text.endswith("\n")
+    quiet = io.StringIO()
+    cli._FlowStatus(quiet).close()
+    assert quiet.getvalue() == ""

@@ -147,7 +147,7 @@ def _check_inputs(loss, a0, w0, events, delta, method, dps, t_max, rtol, atol, m
 
 def gradient_flow(loss, a0, w0, events=None, delta=None, method="exact", dps=None, t_max=1e60,
                   rtol=1e-9, atol=1e-12, max_steps=5000, dense=True, on_precision="raise", momentum=None,
-                  integrator="radau", error_estimate=False):
+                  integrator="radau", error_estimate=False, progress=None):
     """Integrate the gradient flow d theta/d tau = -grad J(theta) (eq. 21) from
     theta_0 = (a0, w0) until every event has happened or tau = t_max.
 
@@ -171,10 +171,22 @@ def gradient_flow(loss, a0, w0, events=None, delta=None, method="exact", dps=Non
     good to ~5e-9 up to 1/omega = 40 and 3e-8 at 100 (m = 2, benchmarks/flow_accuracy.py).
     error_estimate=True runs the flow again at rtol / 100 and reports the differences
     of the hitting times as t_events_error (an estimate, not a bound; twice the work).
+    progress: None, or a callable given a dict after every accepted step: 'run' (the
+    run it belongs to: 'main', 'exact rerun' after escalation, 'error estimate'),
+    'method', 'tau', 'steps', 'rejected', 'loss' (J(theta)) and 'found' (the events
+    found so far, with their times).
     Returns a `FlowResult`.
     """
     a0, w0, events, dps, t_max, rtol, atol, max_steps = _check_inputs(
         loss, a0, w0, events, delta, method, dps, t_max, rtol, atol, max_steps, on_precision, integrator)
+    if progress is not None and not callable(progress):
+        raise TypeError(f"progress must be None or a callable, got {type(progress).__name__}")
+    return _gradient_flow(loss, a0, w0, events, method, dps, t_max, rtol, atol, max_steps, dense, on_precision,
+                          momentum, integrator, error_estimate, progress, "main")
+
+
+def _gradient_flow(loss, a0, w0, events, method, dps, t_max, rtol, atol, max_steps, dense, on_precision, momentum,
+                   integrator, error_estimate, progress, run):
     theta0 = list(a0) + list(w0)
     if momentum is not None:
         momentum = _validate.real(momentum, "momentum")
@@ -202,31 +214,32 @@ def gradient_flow(loss, a0, w0, events=None, delta=None, method="exact", dps=Non
                 solver = HeavyBallRosenbrock(problem)
             else:
                 solver = SOLVERS[integrator](problem)
+            report = None if progress is None else (lambda info: progress({"run": run, "method": method, **info}))
             res = _integrate(problem, solver, theta0, events, t_max, rtol, atol, max_steps, dense, method,
-                             check_precision=(method != "exact"))
+                             check_precision=(method != "exact"), progress=report)
         if momentum is not None:
             res = dataclasses.replace(res, method=f"{method}, heavy ball gamma={float(momentum):g}")
     except PrecisionError as exc:
         if on_precision != "exact":
             raise
-        res = gradient_flow(loss, a0, w0, events=events, method="exact", t_max=t_max, rtol=rtol,
-                            atol=atol, max_steps=max_steps, dense=dense, integrator=integrator)
+        res = _gradient_flow(loss, a0, w0, events, "exact", None, t_max, rtol, atol, max_steps, dense, "raise",
+                             None, integrator, False, progress, "exact rerun")
         res = dataclasses.replace(res, message=f"escalated to 'exact' ({exc}). " + res.message)
         method = "exact"
     if error_estimate:
         # the same flow at a 100 times tighter tolerance: the difference estimates the
         # error of the reported times (an estimate, not a bound)
-        ref = gradient_flow(loss, a0, w0, events=events, method=method, t_max=t_max,
-                            rtol=max(rtol / 100, ERROR_ESTIMATE_MIN_RTOL), atol=atol / 100,
-                            max_steps=10 * max_steps, dense=False, on_precision=on_precision,
-                            momentum=momentum, integrator=integrator)
+        ref = _gradient_flow(loss, a0, w0, events, method, None, t_max, max(rtol / 100, ERROR_ESTIMATE_MIN_RTOL),
+                             atol / 100, 10 * max_steps, False, on_precision, momentum, integrator, False,
+                             progress, "error estimate")
         res = dataclasses.replace(res, t_events_error={
             k: (abs(v - ref.t_events[k]) if v is not None and ref.t_events.get(k) is not None else None)
             for k, v in res.t_events.items()})
     return dataclasses.replace(res, seconds=time.perf_counter() - start)
 
 
-def _integrate(problem, solver, theta0, events, t_max, rtol, atol, max_steps, dense, method, check_precision):
+def _integrate(problem, solver, theta0, events, t_max, rtol, atol, max_steps, dense, method, check_precision,
+               progress=None):
     ar = problem.arith
     y = problem.initial_state(theta0)
     th0 = ar.vector(theta0)
@@ -335,6 +348,9 @@ def _integrate(problem, solver, theta0, events, t_max, rtol, atol, max_steps, de
         losses.append(float(problem.value(th_new)))
         if dense:
             dense_steps.append(st)
+        if progress is not None:
+            progress({"tau": ts[-1], "steps": steps, "rejected": rejected, "loss": losses[-1],
+                      "found": {k: v for k, v in found.items() if v is not None}})
         if events and all(v is not None for v in found.values()):
             status, message = 1, "all events found"
             break

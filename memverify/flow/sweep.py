@@ -30,16 +30,17 @@ def flow_spec(omega, a0, w0, delta, astar=(1.0,), wstar=(1.0,), c0=1.0, sigma=1.
             "integrator": integrator, "error_estimate": bool(error_estimate)}
 
 
-def run_spec(spec):
+def run_spec(spec, progress=None):
     """Run one spec (a module-level function, so process pools and dask can ship it):
-    the result's as_dict() plus the spec (and "t", "loss" lists if it asks for the trajectory)."""
+    the result's as_dict() plus the spec (and "t", "loss" lists if it asks for the trajectory).
+    progress: passed to gradient_flow (a callable given a dict after every accepted step)."""
     target = MemoryBump(ExpSum(spec["astar"], spec["wstar"]), omega=spec["omega"], c0=spec["c0"],
                         sigma=spec["sigma"])
     loss = Loss(target, len(spec["a0"]))
     r = gradient_flow(loss, spec["a0"], spec["w0"], delta=spec["delta"], method=spec["method"], dps=spec["dps"],
                       rtol=spec.get("rtol", 1e-9), max_steps=spec.get("max_steps", 5000), dense=False,
                       on_precision="exact", integrator=spec.get("integrator", "radau"),
-                      error_estimate=spec.get("error_estimate", False))
+                      error_estimate=spec.get("error_estimate", False), progress=progress)
     out = {**spec, **r.as_dict()}
     if spec.get("trajectory"):
         out.update(t=r.t.tolist(), loss=r.loss.tolist())
