@@ -15,6 +15,10 @@ FIRST_STEP = 1e-2     # the first step, in units of 1 / max |eigenvalue of Hess 
 # step enters at least at this floor
 PREDICTIVE = True
 PREDICTIVE_ERR_FLOOR = 1e-2
+# the error along a step's own chord is a shift in time (the flow is autonomous): it is
+# held to rtol tau in time, but at most this share of the chord (PATH_TIME: on/off)
+PATH_TIME = True
+PATH_SHARE = 1e-3
 
 
 class StepController:
@@ -46,6 +50,23 @@ class StepController:
     def scale(self, moved, tau, speed):
         """atol + rtol max(moved, min(tau speed, 1)): the denominator of the error norm."""
         return self.atol + self.rtol * max(moved, min(tau * speed, self.arith.number(1)))
+
+    def error_norm(self, err, chord, h, tau, scale):
+        """The error norm of a step (accepted when <= 1): ||err||_inf / scale, or, with
+        PATH_TIME, the larger of the error across the step's chord (y_new - y) over
+        scale and the error along it over max(scale, min(rtol tau |chord| / h,
+        PATH_SHARE |chord|)): a point off by e along the path is the same path at a
+        time off by e / speed (at most e h / |chord|, the speed rising through an
+        escape), which rtol tau bounds."""
+        ar = self.arith
+        length = ar.norm2(chord) if PATH_TIME else 0
+        if not length > 0:
+            return ar.norm_inf(err) / scale
+        u = chord / length
+        along = sum(err * u)
+        across = err - u * along
+        tol_along = max(scale, min(self.rtol * tau * length / h, ar.number(PATH_SHARE) * length))
+        return max(ar.norm_inf(across) / scale, abs(along) / tol_along)
 
     def failed(self, h):
         """The next h after a failed attempt, or None when too many failed in a row."""
