@@ -24,12 +24,13 @@ PATH_SHARE = 1e-3
 class StepController:
     """Step sizes for a method whose error estimate is O(h^(order + 1)).
 
-    The error of a step is measured by `error_norm`: ||err||_inf divided by
-    atol + rtol max(||theta - theta_0||_inf, min(tau ||grad J||_inf, 1)) -- relative
-    to how far theta has moved, or to how far it moves in a time rtol * tau at the
-    current speed (an error along the path is a shift in time), capped at 1 so
-    that an O(1) state never has an error above rtol.  A step is accepted when
-    its norm is <= 1.  After an accepted step the next h is the smaller of the
+    The error of a step is measured by `error_norm`: across the step's chord,
+    ||err||_inf divided by `scale`, atol + rtol max(||theta - theta_0||_inf,
+    min(tau ||grad J||_inf, 1)) -- relative to how far theta has moved, or to how far
+    it moves in a time rtol * tau at the current speed, capped at 1 so that an O(1)
+    state never has an error above rtol across its path; along the chord, as a shift
+    in time of at most rtol * tau (PATH_TIME).  A step is accepted when its norm is
+    <= 1.  After an accepted step the next h is the smaller of the
     standard 0.9 err^(-1/(order+1)) h and, with `predictive` (default: the module's
     PREDICTIVE), Gustafsson's 0.9 (h / h_prev) (err_prev / err)^(1/(order+1))
     err^(-1/(order+1)) h, which follows an error growing from step to step."""
