@@ -43,7 +43,7 @@ def full_newton(problem, A, y, Z, h, res, M, lam, Q):
     ar, n = problem.arith, len(y)
     Ds = []
     for Hj in stage_hessians(problem, [y + Z[j] for j in range(3)]):
-        Hq = Q.T.dot(Hj).dot(Q)
+        Hq = ar.congruence(Q, Hj)
         for k in range(n):
             Hq[k, k] = Hq[k, k] - lam[k]
         Ds.append(Hq)
@@ -105,7 +105,7 @@ def nested_newton(problem, W, y, Z, h, lam, Q, scale, why):
         E = [gq[i] + sum(z[j] * W[i][j] for j in range(3)) * inv_h for i in range(3)]
         if not hessians:
             return E, None
-        return E, [Q.T.dot(Hi).dot(Q) for Hi in stage_hessians(problem, Y)]
+        return E, [ar.congruence(Q, Hi) for Hi in stage_hessians(problem, Y)]
 
     Wh = np.array([[W[i][j] * inv_h for j in range(3)] for i in range(3)],
                   dtype=float if ar.kind == "float" else object)
