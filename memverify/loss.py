@@ -72,8 +72,9 @@ class Loss:
         with prec.context():
             av = [prec.number(x) for x in a]
             wv = [prec.number(x) for x in w]
-            moments = [[self.target.moment_in(prec, n, wi) if n in _ORDERS[what] else zero
-                        for wi in wv] for n in range(3)]
+            orders = _ORDERS[what]
+            by_rate = [dict(zip(orders, self.target.moments_in(prec, orders, wi))) for wi in wv]
+            moments = [[m.get(n, zero) for m in by_rate] for n in range(3)]
             norm = self._target_norm2(prec) if what in ("value", "value_error") else zero
             out = f(*av, *wv, *[x for row in moments for x in row], norm)
             if prec.kind == "float" and not np.all(np.isfinite(np.asarray(out, dtype=float))):

@@ -91,6 +91,11 @@ class Target:
         """M_n(s) at `prec` (a backends.Precision), s > 0 a number of its kind."""
         return self._moment(n, s, prec)
 
+    def moments_in(self, prec, ns, s):
+        """[M_n(s) for n in ns] at `prec`, s > 0 a number of its kind (a target whose
+        closed form shares work between orders evaluates them together)."""
+        return [self._moment(n, s, prec) for n in ns]
+
     def norm2_in(self, prec):
         """||rho||^2 at `prec` (a backends.Precision)."""
         return self._norm2(prec)

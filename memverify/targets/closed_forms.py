@@ -115,6 +115,8 @@ def compiled_form(name, n, kind):
         return compile_exprs([w_sym, w2_sym], exp_pair_integral(), kind)
     if name == "gauss_moment":
         return compile_exprs([s, mu_sym, sigma_sym], gaussian_moment(n), kind)
+    if name == "gauss_moments":  # n: a tuple of orders, evaluated together (shared subexpressions)
+        return compile_exprs([s, mu_sym, sigma_sym], [gaussian_moment(k) for k in n], kind)
     if name == "gauss_moment_abs":  # [M_n, its terms' absolute sum]: the rounding scale with the value
         return compile_exprs([s, mu_sym, sigma_sym], [gaussian_moment(n), abs_bound(gaussian_moment(n))], kind)
     if name == "gauss_norm2":
