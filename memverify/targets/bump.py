@@ -192,8 +192,8 @@ class MemoryBump(Target):
     def moments_in(self, prec, ns, s):
         """[M_n(s) for n in ns]: in mpmath and arb the template's orders are evaluated
         in one compiled call, which computes e^c erfc(z) and the Gaussian factor once
-        (about half the cost of two orders one by one), with the guard digits of the
-        order that loses the most."""
+        (two orders at 42 digits: 119 against 161 us one by one), with the guard digits
+        of the order that loses the most."""
         ns = tuple(ns)
         if prec.kind == "float" or len(ns) < 2:
             return [self._moment(n, s, prec) for n in ns]
