@@ -76,12 +76,10 @@ def test_predictive_factor_follows_a_growing_error():
     assert falling.accepted(1.0, 0.1) == pytest.approx(0.9 * 0.1 ** -0.25, rel=1e-15)
 
 
-def test_error_along_the_chord_is_a_time_shift(monkeypatch):
+def test_error_along_the_chord_is_a_time_shift():
     """error_norm: an error across the step's chord against the state tolerance, one
     along it against rtol tau in time (capped at PATH_SHARE of the chord); with
-    PATH_TIME off, every direction against the state tolerance."""
-    from memverify.flow import control
-
+    path_time off, every direction against the state tolerance."""
     ctl = StepController(3, Precision(), 1e-9, 1e-12)
     chord, h, tau, scale = np.array([1e-3, 0.0, 0.0, 0.0]), 1.0, 1e6, 1e-9
     along, across = np.array([1e-7, 0.0, 0.0, 0.0]), np.array([0.0, 1e-7, 0.0, 0.0])
@@ -90,8 +88,8 @@ def test_error_along_the_chord_is_a_time_shift(monkeypatch):
     assert ctl.error_norm(across, chord, h, tau, scale) == pytest.approx(100)
     assert ctl.error_norm(along, chord, h, 1.0, scale) == pytest.approx(100)  # tau = 1: no time to shift in
     assert ctl.error_norm(along, np.zeros(4), h, tau, scale) == pytest.approx(100)  # no chord
-    monkeypatch.setattr(control, "PATH_TIME", False)
-    assert ctl.error_norm(along, chord, h, tau, scale) == pytest.approx(100)
+    plain = StepController(3, Precision(), 1e-9, 1e-12, path_time=False)
+    assert plain.error_norm(along, chord, h, tau, scale) == pytest.approx(100)
 
 
 def test_predictive_controller_removes_the_rejections_of_an_escape():

@@ -162,15 +162,15 @@ class Precision:
                 raise ZeroDivisionError("singular matrix") from None
         self._not_arb("solve")
         n = len(rhs)
-        with flint_precision(bits=mpmath.mp.prec + 10):
-            A = flint.arb_mat([[to_arb(v) for v in row] for row in K])
+        with flint_precision(bits=mpmath.mp.prec + _FLINT_GUARD_BITS):
+            A = _arb_matrix(K)
             if A.nrows() != n or A.ncols() != n:
                 raise ValueError(f"K must be a square matrix of size {n}, got {A.nrows()} x {A.ncols()}")
-            X = A.solve(flint.arb_mat([[to_arb(v)] for v in rhs]), algorithm="approx")
-        x = [+arb_midpoint(X[i, 0]) for i in range(n)]
+            X = A.solve(_arb_matrix([[v] for v in rhs]), algorithm="approx")
+        x = _rounded_midpoints(X)[:, 0]
         if not all(mpmath.isfinite(v) for v in x):
             raise ZeroDivisionError("singular matrix")
-        return np.array(x, dtype=object)
+        return x
 
     def congruence(self, Q, H):
         """Q^T H Q for square arrays Q and H (H in the basis of Q's columns), as an array
@@ -180,12 +180,9 @@ class Precision:
         if self.kind == "float":
             return Q.T.dot(H).dot(Q)
         self._not_arb("congruence")
-        n = len(Q)
-        with flint_precision(bits=mpmath.mp.prec + 10):
-            Qa = flint.arb_mat([[to_arb(v) for v in row] for row in Q])
-            Ha = flint.arb_mat([[to_arb(v) for v in row] for row in H])
-            out = Qa.transpose() * Ha * Qa
-        return np.array([[+arb_midpoint(out[i, j]) for j in range(n)] for i in range(n)], dtype=object)
+        with flint_precision(bits=mpmath.mp.prec + _FLINT_GUARD_BITS):
+            Qa = _arb_matrix(Q)
+            return _rounded_midpoints(Qa.transpose() * _arb_matrix(H) * Qa)
 
     def exp(self, x):
         """e^x elementwise (float64: inf where it overflows)."""
@@ -209,6 +206,22 @@ class Precision:
     def _not_arb(self, what):
         if self.kind == "arb":
             raise TypeError(f"Precision.{what} works on float64 and mpmath numbers, not arb balls")
+
+# guard bits of the mpmath matrix operations done by flint (as mpmath.lu_solve's)
+_FLINT_GUARD_BITS = 10
+
+
+def _arb_matrix(rows):
+    """An arb_mat of the numbers in `rows`, each converted exactly (to_arb)."""
+    return flint.arb_mat([[to_arb(v) for v in row] for row in rows])
+
+
+def _rounded_midpoints(M):
+    """The midpoints of an arb_mat's entries as an object array of mpf, rounded to
+    mpmath's working precision."""
+    return np.array([[+arb_midpoint(M[i, j]) for j in range(M.ncols())] for i in range(M.nrows())],
+                    dtype=object)
+
 
 @contextlib.contextmanager
 def flint_precision(bits=None, dps=None):

@@ -30,18 +30,20 @@ class StepController:
     it moves in a time rtol * tau at the current speed, capped at 1 so that an O(1)
     state never has an error above rtol across its path; along the chord, as a shift
     in time of at most rtol * tau (PATH_TIME).  A step is accepted when its norm is
-    <= 1.  After an accepted step the next h is the smaller of the
+    <= 1 (`path_time`, default: the module's PATH_TIME).  After an accepted step the
+    next h is the smaller of the
     standard 0.9 err^(-1/(order+1)) h and, with `predictive` (default: the module's
     PREDICTIVE), Gustafsson's 0.9 (h / h_prev) (err_prev / err)^(1/(order+1))
     err^(-1/(order+1)) h, which follows an error growing from step to step."""
 
-    def __init__(self, order, arith, rtol, atol, predictive=None):
+    def __init__(self, order, arith, rtol, atol, predictive=None, path_time=None):
         self.arith = arith
         self.rtol = arith.number(rtol)
         self.atol = arith.number(atol)
         self.expo = arith.number(1) / (order + 1)
         self.streak = 0
         self.predictive = PREDICTIVE if predictive is None else predictive
+        self.path_time = PATH_TIME if path_time is None else path_time
         self.last = None  # (h, err_norm) of the last accepted step
 
     def first_step(self, lam):
@@ -54,13 +56,13 @@ class StepController:
 
     def error_norm(self, err, chord, h, tau, scale):
         """The error norm of a step (accepted when <= 1): ||err||_inf / scale, or, with
-        PATH_TIME, the larger of the error across the step's chord (y_new - y) over
+        path_time, the larger of the error across the step's chord (y_new - y) over
         scale and the error along it over max(scale, min(rtol tau |chord| / h,
         PATH_SHARE |chord|)): a point off by e along the path is the same path at a
         time off by e / speed (at most e h / |chord|, the speed rising through an
         escape), which rtol tau bounds."""
         ar = self.arith
-        length = ar.norm2(chord) if PATH_TIME else 0
+        length = ar.norm2(chord) if self.path_time else 0
         if not length > 0:
             return ar.norm_inf(err) / scale
         u = chord / length

@@ -180,11 +180,17 @@ class MemoryBump(Target):
             mprec = Precision(dps=20)
             with mprec.context():
                 return float(self._template_moment(n, mprec.number(s), mprec))
-        lost = self._digits_lost(n, s)
-        f = compiled_form("gauss_moment", n, prec.kind)
+        return self._template_moments((n,), s, prec)[0]
+
+    def _template_moments(self, ns, s, prec):
+        # mpmath or arb: the orders ns in one compiled call (e^c erfc(z) and the Gaussian
+        # factor once), with the guard digits of the order that loses the most
+        lost = max(self._digits_lost(n, s) for n in ns)
+        f = compiled_form("gauss_moments", tuple(ns), prec.kind)
         with prec.extra_digits(5 + lost):
-            out = prec.number(self.c0) * f(s, self._mu(prec), prec.number(self.sigma))
-        return +out
+            c0 = prec.number(self.c0)
+            out = [c0 * v for v in f(s, self._mu(prec), prec.number(self.sigma))]
+        return [+v for v in out]
 
     def _moment(self, n, s, prec):
         return self.base._moment(n, s, prec) + self._template_moment(n, s, prec)
@@ -194,15 +200,9 @@ class MemoryBump(Target):
         in one compiled call, which computes e^c erfc(z) and the Gaussian factor once
         (two orders at 42 digits: 119 against 161 us one by one), with the guard digits
         of the order that loses the most."""
-        ns = tuple(ns)
-        if prec.kind == "float" or len(ns) < 2:
+        if prec.kind == "float":
             return [self._moment(n, s, prec) for n in ns]
-        lost = max(self._digits_lost(n, s) for n in ns)
-        f = compiled_form("gauss_moments", ns, prec.kind)
-        with prec.extra_digits(5 + lost):
-            c0 = prec.number(self.c0)
-            out = [c0 * v for v in f(s, self._mu(prec), prec.number(self.sigma))]
-        return [self.base._moment(n, s, prec) + (+v) for n, v in zip(ns, out)]
+        return [self.base._moment(n, s, prec) + v for n, v in zip(ns, self._template_moments(ns, s, prec))]
 
     def _norm2(self, prec):
         # ||base + g||^2 = ||base||^2 + 2 <base, g> + ||g||^2, and <e^{-wt}, g> = M_0[g](w)

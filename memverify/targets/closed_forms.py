@@ -113,8 +113,6 @@ def compiled_form(name, n, kind):
         return compile_exprs([s, w_sym], exp_term_moment(n), kind)
     if name == "exp_pair":
         return compile_exprs([w_sym, w2_sym], exp_pair_integral(), kind)
-    if name == "gauss_moment":
-        return compile_exprs([s, mu_sym, sigma_sym], gaussian_moment(n), kind)
     if name == "gauss_moments":  # n: a tuple of orders, evaluated together (shared subexpressions)
         return compile_exprs([s, mu_sym, sigma_sym], [gaussian_moment(k) for k in n], kind)
     if name == "gauss_moment_abs":  # [M_n, its terms' absolute sum]: the rounding scale with the value
