@@ -14,6 +14,8 @@ from .backends import Precision, PrecisionError, compile_exprs, rounding_bound
 from .symbolic import Moment, derive, loss_value, norm_symbol
 from .targets import Target
 
+# guard digits of the target's moments computed in arb for mpmath (Loss._evaluate)
+MP_GUARD_DPS = 3
 _ORDERS = {"value": (0,), "value_error": (0,), "gradient": (0, 1), "hessian": (1, 2)}
 
 
@@ -68,12 +70,20 @@ class Loss:
         w = _validate.vector(w, "w", length=self.m, positive_entries=True)
         prec = Precision(dps, arb)
         f = _compiled(self.m, what, prec.kind)
-        zero = prec.number(0)
+        orders = _ORDERS[what]
         with prec.context():
             av = [prec.number(x) for x in a]
             wv = [prec.number(x) for x in w]
-            orders = _ORDERS[what]
-            by_rate = [dict(zip(orders, self.target.moments_in(prec, orders, wi))) for wi in wv]
+            zero = prec.number(0)
+        # mpmath: the target's moments are evaluated in arb balls at MP_GUARD_DPS more
+        # digits and their midpoints rounded to dps (the same floating-point evaluation,
+        # with flint's arithmetic in C instead of mpf's in Python); J and its derivatives,
+        # whose terms cancel, stay in mpmath
+        work = Precision(prec.dps + MP_GUARD_DPS, arb=True) if prec.kind == "mp" else prec
+        with work.context():
+            by_rate = [self.target.moments_in(work, orders, work.number(wi)) for wi in wv]
+        with prec.context():
+            by_rate = [dict(zip(orders, (prec.number(v) for v in ms))) for ms in by_rate]
             moments = [[m.get(n, zero) for m in by_rate] for n in range(3)]
             norm = self._target_norm2(prec) if what in ("value", "value_error") else zero
             out = f(*av, *wv, *[x for row in moments for x in row], norm)

@@ -448,3 +448,15 @@ def test_progress_reports_every_accepted_step_of_every_run():
     assert {(x["run"], x["method"]) for x in seen} == {("exact rerun", "exact")}
     with pytest.raises(TypeError, match="progress"):
         gradient_flow(L, *M2, delta=0.05, method="fast", progress="yes")
+
+
+@pytest.mark.parametrize("z", ["1e-40", "-1e-12", "0.3", "-0.49", "0.5", "-7", "40", "-1e6", "0"])
+def test_phi1_mp_by_expm1_matches_the_series(z):
+    """phi_1 in mpmath is expm1(z)/z (no series): against the series at 80 digits."""
+    with mpmath.workdps(80):
+        x = mpmath.mpf(z)
+        ref = mpmath.nsum(lambda j: x**j / mpmath.factorial(j + 1), [0, mpmath.inf]) if abs(x) < 50 else \
+            (mpmath.exp(x) - 1) / x
+    with mpmath.workdps(40):
+        got = phi(Precision(40), 1, [mpmath.mpf(z)])[0]
+        assert abs(got - ref) <= mpmath.mpf(10) ** -39 * abs(ref)

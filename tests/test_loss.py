@@ -403,3 +403,17 @@ def test_one_precision_error_for_the_package():
         expsum_error(memverify.PowerLaw(2.0), [1e12, -1e12 + 1], [1.0, 2.0])
     with pytest.raises(memverify.PrecisionError, match="overflows float64"):
         memverify.Loss(memverify.ExpSum([1.0], [1.0]), 1).hessian([1e300], [1e-300])
+
+
+def test_mpmath_loss_with_moments_from_arb_matches_more_digits():
+    """In mpmath the target's moments come from arb balls at MP_GUARD_DPS more digits,
+    rounded to dps: the gradient and Hessian at 42 digits agree with those at 80 digits to
+    1e-40 absolute (their terms are O(1) and cancel to 1e-10 in the gradient), at the
+    1/omega = 40 bump, whose template moments lose digits."""
+    loss = Loss(MemoryBump(ExpSum([1.0], [1.0]), omega=1 / 40), 2)
+    a, w = [1.0, 1e-10], [1.0, 0.8]
+    for what in ("gradient", "hessian"):
+        got = np.ravel(getattr(loss, what)(a, w, dps=42))
+        ref = np.ravel(getattr(loss, what)(a, w, dps=80))
+        with mp.workdps(80):
+            assert all(abs(x - y) <= mp.mpf(10) ** -40 for x, y in zip(got, ref)), what

@@ -781,3 +781,33 @@ def test_moments_in_agree_with_one_order_at_a_time():
                         assert abs(got - want) <= mp.mpf(10) ** -28 * abs(want)
                     else:
                         assert got == want
+
+
+@pytest.mark.parametrize("s", [0.05, 0.8, 20.0, 45.0, 100.0])
+def test_arb_template_moments_tight_whether_or_not_the_first_guard_suffices(s):
+    """The bump's template moments in arb are tried with ARB_FIRST_GUARD_DPS guard digits
+    and redone with the counted digits where the balls come out wider than the working
+    precision: at 1/omega = 40 the closed form loses 2 to 4 digits at s <= 20 (first try)
+    and up to 11 and 16 at s = 45 and 100 (the retry).  Either way the balls enclose the
+    moments at 80 digits and are as tight as the working precision."""
+    from memverify.backends import Precision, to_arb
+    from memverify.targets.bump import ARB_FIRST_GUARD_DPS
+    b = MemoryBump(ExpSum([1.0], [1.0]), omega=1 / 40)
+    lost = max(b._digits_lost(n, s) for n in range(4))
+    assert (lost > ARB_FIRST_GUARD_DPS) == (s >= 45)
+    prec = Precision(30, arb=True)
+    with prec.context():
+        bits = flint.ctx.prec
+        got = [b.template_moment_in(prec, n, prec.number(s)) for n in range(4)]
+    for n, ball in enumerate(got):
+        with mp.workdps(80):
+            assert ball.contains(to_arb(b.template_moment(n, s, dps=80))), (n, ball)
+        assert ball.rel_accuracy_bits() >= bits - 2, (n, ball)
+
+
+def test_to_arb_of_non_finite_mpf_is_not_zero():
+    """to_arb(mpf('inf')) was 0 (the mpf's mantissa is 0); now an unbounded ball."""
+    from memverify.backends import to_arb
+    for x in (mp.inf, -mp.inf, mp.nan):
+        assert not to_arb(x).is_finite()
+    assert to_arb(mp.mpf(0)) == 0

@@ -87,6 +87,8 @@ class Precision:
             if isinstance(x, Fraction):
                 return mpmath.mpf(x.numerator) / x.denominator
             if type(x).__name__ == "arb":  # its midpoint, exactly, then rounded once to dps
+                if mpmath.mp.dps == self.dps:  # (inside self.context(): no context to enter)
+                    return +arb_midpoint(x)
                 with mpmath.workdps(self.dps):
                     return +arb_midpoint(x)
             return mpmath.mpf(x)
@@ -281,14 +283,15 @@ def to_arb(x):
     if isinstance(x, Fraction):
         return flint.arb(flint.fmpq(x.numerator, x.denominator))
     if isinstance(x, mpmath.mpf):
-        sign, man, exp, bc = x._mpf_
+        sign, man, exp, _ = x._mpf_
         if not man:
+            if x != 0:  # inf or nan
+                return flint.arb(float(x))
             return flint.arb(0)
-        # the product is exact only at a working precision of >= bc bits: at flint's
-        # default 53 bits an mpf of more digits was rounded (and the small eigenvalues
-        # of the flow's Hessians, ~e^{-c/omega}, came out wrong at 1e-17)
-        with flint_precision(bits=max(flint.ctx.prec, int(bc) + 8)):
-            return flint.arb(flint.fmpz((-1) ** sign * int(man))) * flint.arb(2) ** int(exp)
+        # an arf holds man 2^exp exactly whatever flint's working precision (a product
+        # man * 2^exp at flint's default 53 bits was rounded, and the small eigenvalues of
+        # the flow's Hessians, ~e^{-c/omega}, came out wrong at 1e-17)
+        return flint.arb(flint.arf((-int(man) if sign else int(man), int(exp))))
     if isinstance(x, (float, np.floating)):
         return flint.arb(float(x))
     if isinstance(x, str):

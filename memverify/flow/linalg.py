@@ -107,6 +107,8 @@ def _phis_float(z, ks):
 
 def _phi_mp(k, z):
     """phi_k(z) = (e^z - sum_{j<k} z^j/j!)/z^k for real (mpf) or complex (mpc) z."""
+    if k == 1:  # expm1 does not cancel near 0: no series (Radau IIA's only phi)
+        return mpmath.expm1(z) / z if z else mpmath.mpf(1)
     if abs(z) < 0.5:
         eps = mpmath.mpf(2) ** (-mpmath.mp.prec - 10)
         acc, term, j = mpmath.mpf(0), mpmath.mpf(1) / mpmath.factorial(k), 0
