@@ -272,3 +272,26 @@ def test_exact_steps_never_multiply_an_mpf_by_an_array(monkeypatch):
         assert r.status == 1
         r.sol(0.5 * r.t[-1])
     assert linearised_flow(L, [1.0, 0.0], [1.0, 0.8], 0.05, dps=30).status >= 0
+
+
+def test_inverse3_solves_every_mode():
+    """stages.inverse3 / apply3 (the simplified Newton matrix inverted once per step)
+    against numpy's solve, mode by mode, and in mpmath against mpmath's."""
+    import mpmath
+
+    from memverify.flow.stages import apply3, inverse3
+
+    rng = np.random.default_rng(3)
+    Ms = rng.standard_normal((5, 3, 3)) + 3 * np.eye(3)
+    r = rng.standard_normal((5, 3))
+    Minv, det = inverse3([[Ms[:, i, j] for j in range(3)] for i in range(3)])
+    x = np.array(apply3(Minv, [r[:, i] for i in range(3)])).T
+    np.testing.assert_allclose(x, np.linalg.solve(Ms, r[..., None])[..., 0], rtol=1e-12)
+    np.testing.assert_allclose(det, np.linalg.det(Ms), rtol=1e-12)
+    with mpmath.workdps(40):
+        M = [[np.array([mpmath.mpf(float(Ms[0, i, j]))], dtype=object) for j in range(3)] for i in range(3)]
+        rr = [np.array([mpmath.mpf(float(r[0, i]))], dtype=object) for i in range(3)]
+        got = [v[0] for v in apply3(inverse3(M)[0], rr)]
+        want = mpmath.lu_solve(mpmath.matrix([[M[i][j][0] for j in range(3)] for i in range(3)]),
+                               mpmath.matrix([v[0] for v in rr]))
+        assert all(abs(g - w) <= mpmath.mpf(10) ** -35 for g, w in zip(got, want))

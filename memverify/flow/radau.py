@@ -40,7 +40,7 @@ import sympy as sp
 from .integrator import StepRejected, linearise, rounding_reach, stage_gradients
 from .linalg import phi
 from .stages import (NESTED_FAST_REACH, NEWTON_KAPPA, NEWTON_MAX_ITER, NEWTON_MAX_RATE, NEWTON_SWITCH, full_newton,
-                     nested_newton, solve3)
+                     nested_newton, inverse3, apply3)
 
 # along an unstable direction (lambda < 0) the stability function of Radau IIA has a
 # pole at h |lambda| = 1/gamma0 = 3.64 (and the Newton matrix is singular there)
@@ -212,7 +212,7 @@ class RadauIIA:
         # corrections that shrink by a factor ~1 per iteration, which the largest
         # correction alone would hide; so at least two iterations, and every mode
         # whose corrections are not negligible must contract
-        prev, errs, full, it = None, None, False, 0
+        prev, errs, full, it, Minv = None, None, False, 0, None
         # the nested iteration starts from the first guess, where there are fast modes
         nested_from = list(Z) if any(x > NESTED_FAST_REACH for x in hl) and any(
             x <= NESTED_FAST_REACH for x in hl) else None
@@ -233,13 +233,15 @@ class RadauIIA:
             # residual of Z = h A F(y + Z)
             Fs = [-G[i] for i in range(3)]
             res = [sum(Fs[j] * A[i][j] for j in range(3)) * h - Z[i] for i in range(3)]
-            if full:
-                dZ = full_newton(self.problem, self.A, y, Z, h, res, M, lam, Q)
-                dz = [Q.T.dot(d) for d in dZ]
-            else:
-                dz, det = solve3(M, [Q.T.dot(r) for r in res])
+            if Minv is None:
+                Minv, det = inverse3(M)
                 if ar.kind == "float" and not np.all(np.isfinite(det) & (np.abs(det) > 1e-12)):
                     raise StepRejected("singular Newton matrix (h |lambda| near an eigenvalue of A^-1)")
+            if full:
+                dZ = full_newton(self.problem, self.A, y, Z, h, res, Minv, lam, Q)
+                dz = [Q.T.dot(d) for d in dZ]
+            else:
+                dz = apply3(Minv, [Q.T.dot(r) for r in res])
                 dZ = [Q.dot(d) for d in dz]
             Z_old, Z = Z, [Z[i] + dZ[i] for i in range(3)]
             zq = [Q.T.dot(z) for z in Z]

@@ -21,19 +21,25 @@ NESTED_MAX_OUTER = 8
 NESTED_MAX_INNER = 6
 
 
-def solve3(M, r):
-    """Solve M x = r for a batch of 3x3 systems: M[i][j] and r[i] are arrays over
-    the eigendirections (float64 or mpf object arrays), by Cramer's rule on the
-    cofactors.  Returns (x as a list of 3 arrays, det)."""
+def inverse3(M):
+    """The inverses of a batch of 3x3 matrices: M[i][j] are arrays over the
+    eigendirections (float64 or mpf object arrays).  Returns (Minv, det), Minv[i][j]
+    arrays of the same kind (the cofactors over the determinant): the simplified Newton
+    matrix of a step is the same in every iteration, so it is inverted once."""
     (a, b, c), (d, e, f), (g, h, k) = M
     co = [[e * k - f * h, c * h - b * k, b * f - c * e],
           [f * g - d * k, a * k - c * g, c * d - a * f],
           [d * h - e * g, b * g - a * h, a * e - b * d]]
     det = a * co[0][0] + b * co[1][0] + c * co[2][0]
-    return [(co[i][0] * r[0] + co[i][1] * r[1] + co[i][2] * r[2]) / det for i in range(3)], det
+    return [[co[i][j] / det for j in range(3)] for i in range(3)], det
 
 
-def full_newton(problem, A, y, Z, h, res, M, lam, Q):
+def apply3(Minv, r):
+    """x = M^{-1} r for the batch (Minv from `inverse3`, r a list of 3 arrays)."""
+    return [Minv[i][0] * r[0] + Minv[i][1] * r[1] + Minv[i][2] * r[2] for i in range(3)]
+
+
+def full_newton(problem, A, y, Z, h, res, Minv, lam, Q):
     """The Newton correction of the stages with the Hessian at each stage,
     dz + h sum_t A_st (Lambda + D_t) dz_t = res (eigenbasis of H_n, D_t =
     Q^T H(Y_t) Q - Lambda), preconditioned by the simplified Newton matrix
@@ -47,10 +53,8 @@ def full_newton(problem, A, y, Z, h, res, M, lam, Q):
         for k in range(n):
             Hq[k, k] = Hq[k, k] - lam[k]
         Ds.append(Hq)
-    one, zero = ar.number(1), ar.number(0)
-    # P^{-1} of every mode, column by column: Pinv[s][u] is an array over the modes
-    cols = [solve3(M, [np.ones(n) * (one if u == v else zero) for v in range(3)])[0] for u in range(3)]
-    Pinv = [[cols[u][s_] for u in range(3)] for s_ in range(3)]
+    # P^{-1} of every mode (Minv from `inverse3`): Pinv[s][u] is an array over the modes
+    Pinv = Minv
     rq = [Q.T.dot(r) for r in res]
     rhs = [sum(Pinv[s_][u] * rq[u] for u in range(3)) for s_ in range(3)]
     # B[s][t] (modes j, k) = sum_u Pinv[s][u]_j h A[u][t] D_t[j, k]
