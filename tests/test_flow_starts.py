@@ -144,3 +144,41 @@ def test_every_start_m2_harder(kind, inv):
     r = gradient_flow(_loss(inv, 2), *start(kind, 2), delta=DELTA, method="fast", on_precision="exact",
                       dense=False)
     _check_run(r, 2)
+
+
+def test_rate_gap_jump():
+    """core.rate_gap_jump: a pair of rates whose gap shrinks below half of itself, or
+    changes sign, from above RATE_GAP_FLOOR, is a jump; growing gaps, gaps shrinking by
+    less than half, and gaps already below the floor are not."""
+    from memverify.flow.core import RATE_GAP_FLOOR, rate_gap_jump
+
+    assert rate_gap_jump([1.0, 1.01], [1.0, 0.99]) is not None       # sign change
+    assert rate_gap_jump([1.0, 1.01], [1.0, 1.004]) is not None      # 1e-2 -> 4e-3
+    assert rate_gap_jump([1.0, 1.01], [1.0, 1.006]) is None          # 1e-2 -> 6e-3
+    assert rate_gap_jump([1.0, 1.01, 3.0], [1.0, 1.02, 2.2]) is None  # gaps grow or shrink to 0.6
+    assert rate_gap_jump([1.0, 1.0 + RATE_GAP_FLOOR / 2], [1.0, 1.0 - RATE_GAP_FLOOR]) is None
+    assert "w_2, w_3" in rate_gap_jump([0.5, 1.0, 1.1], [0.5, 1.0, 1.01])
+
+
+@pytest.mark.parametrize("guard", [True, False])
+def test_switched_off_rate_does_not_jump_past_w_star(guard, monkeypatch):
+    """From (1, 0), (1, 2) at 1/omega = 45 the switched-off rate w_2 slides down to w_1 = 1,
+    where its amplitude grows like (w_2 - w_1)^-2 and takes the amplitude over from neuron
+    1.  With the default rtol a step jumped from w_2 - w_1 = +2e-3 to -4e-3, past the
+    hand-over, and tau_loss came out 4000 times too small (1.2e32 against 4.9e35; 2.1e36
+    against 6.9e40 at 1/omega = 50).  With the rate-gap guard (core.RATE_GAP_SHRINK) the
+    flow slows down at the meeting and a_2 grows there; without it (the falsifier) w_2
+    passes below w_1 while a_2 is still below 1e-8."""
+    from memverify.flow import core
+
+    if not guard:
+        monkeypatch.setattr(core, "RATE_GAP_SHRINK", 0.0)
+        monkeypatch.setattr(core, "RATE_GAP_FLOOR", float("inf"))
+    r = gradient_flow(_loss(45, 2), [1.0, 0.0], [1.0, 2.0], delta=0.02, method="exact", dense=False,
+                      t_max=1e300, max_steps=230)
+    gap, a2 = r.y[:, 3] - r.y[:, 2], r.y[:, 1]
+    crossed = np.flatnonzero(gap < -1e-3)
+    if guard:
+        assert crossed.size == 0 and a2.max() > 1e-6, (gap.min(), a2.max())
+    else:
+        assert crossed.size > 0 and a2[: crossed[0]].max() < 1e-7, (crossed, a2.max())

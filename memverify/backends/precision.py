@@ -276,6 +276,8 @@ def mpf_fraction(x):
 def to_arb(x):
     """An arb ball containing the real number `x` (exact for int, float,
     Fraction and mpf; a decimal string gives a tight ball)."""
+    if type(x) is float:  # the commonest case first (a target's parameters)
+        return flint.arb(x)
     if type(x).__name__ == "arb":
         return x
     if isinstance(x, (int, np.integer)):
