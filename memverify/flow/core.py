@@ -4,6 +4,7 @@ events, and returns a plain `FlowResult` (like scipy.integrate.solve_ivp)."""
 from __future__ import annotations
 
 import bisect
+import math
 import dataclasses
 import time
 from dataclasses import dataclass, field
@@ -39,6 +40,15 @@ SOLVERS = {"radau": RadauIIA, "exprb43": ExpRosenbrock}
 # the amplitude over, and tau_loss came out as 2.1e36 instead of 6.7e40.)
 RATE_GAP_SHRINK = 0.5
 RATE_GAP_FLOOR = 1e-12
+# 'exact' at rest at a saddle without a resolved gradient component along its unstable
+# directions: an invariant set, or too few digits to see the slow motion off it (the
+# split start at 1/omega = 80 rested at dps = 60; its drift there is ~e^{-2.4/omega} =
+# 1e-83).  The run is repeated with twice the digits, up to this many times
+SADDLE_DPS_DOUBLINGS = 2
+# the reference run of error_estimate=True in 'exact' also has more digits (this factor),
+# so that its difference shows too few digits as well as too loose a tolerance (the
+# split start at 1/omega = 70: tau_param 1.0e55 at the automatic dps = 52, 5.4e59 at 200)
+ERROR_ESTIMATE_DPS_FACTOR = 1.5
 
 
 # ---------------------------------------------------------------------------
@@ -80,6 +90,7 @@ class FlowResult:
     t_events_error: dict = field(default_factory=dict)
     _dense: list = field(default_factory=list, repr=False)
     _problem: object = field(default=None, repr=False)
+    _unresolved_saddle: bool = field(default=False, repr=False)
 
     @property
     def success(self):
@@ -198,7 +209,7 @@ def gradient_flow(loss, a0, w0, events=None, delta=None, method="exact", dps=Non
 
 
 def _gradient_flow(loss, a0, w0, events, method, dps, t_max, rtol, atol, max_steps, dense, on_precision, momentum,
-                   integrator, error_estimate, progress, run):
+                   integrator, error_estimate, progress, run, saddle_doublings=SADDLE_DPS_DOUBLINGS):
     theta0 = list(a0) + list(w0)
     if momentum is not None:
         momentum = _validate.real(momentum, "momentum")
@@ -235,13 +246,27 @@ def _gradient_flow(loss, a0, w0, events, method, dps, t_max, rtol, atol, max_ste
         if on_precision != "exact":
             raise
         res = _gradient_flow(loss, a0, w0, events, "exact", None, t_max, rtol, atol, max_steps, dense, "raise",
-                             None, integrator, False, progress, "exact rerun")
-        res = dataclasses.replace(res, message=f"escalated to 'exact' ({exc}). " + res.message)
+                             None, integrator, False, progress, "exact rerun", saddle_doublings=0)
+        escalated = f"escalated to 'exact' ({exc}). "
         method = "exact"
+    else:
+        escalated = ""
+    rested = []  # the digits at which 'exact' came to rest at a saddle
+    for _ in range(saddle_doublings):
+        if not (res._unresolved_saddle and method == "exact" and momentum is None):
+            break
+        rested.append(res.dps)
+        res = _gradient_flow(loss, a0, w0, events, "exact", 2 * res.dps, t_max, rtol, atol, max_steps, dense,
+                             "raise", None, integrator, False, progress, f"rerun at dps={2 * res.dps}",
+                             saddle_doublings=0)
+    if rested:
+        escalated += f"At rest at a saddle at dps={', '.join(map(str, rested))}; rerun at dps={res.dps}: "
+    res = dataclasses.replace(res, message=escalated + res.message)
     if error_estimate:
-        # the same flow at a 100 times tighter tolerance: the difference estimates the
-        # error of the reported times (an estimate, not a bound)
-        ref = _gradient_flow(loss, a0, w0, events, method, None, t_max, max(rtol / 100, ERROR_ESTIMATE_MIN_RTOL),
+        # the same flow at a 100 times tighter tolerance (and in 'exact' with more digits):
+        # the difference estimates the error of the reported times (an estimate, not a bound)
+        ref_dps = math.ceil(ERROR_ESTIMATE_DPS_FACTOR * res.dps) if method == "exact" else None
+        ref = _gradient_flow(loss, a0, w0, events, method, ref_dps, t_max, max(rtol / 100, ERROR_ESTIMATE_MIN_RTOL),
                              atol / 100, 10 * max_steps, False, on_precision, momentum, integrator, False,
                              progress, "error estimate")
         res = dataclasses.replace(res, t_events_error={
@@ -279,6 +304,7 @@ def _integrate(problem, solver, theta0, events, t_max, rtol, atol, max_steps, de
     steps = rejected = 0
     st_prev = None
     status, message = 0, f"reached t_max = {t_max:g}"
+    unresolved_saddle = False
     while True:
         if steps >= max_steps:
             status, message = -1, f"max_steps = {steps} reached at tau = {float(t):.6g}"
@@ -372,7 +398,9 @@ def _integrate(problem, solver, theta0, events, t_max, rtol, atol, max_steps, de
             lam_min = min(solver.linearise(y)[3])
             if lam_min < 0:
                 message += (f"; theta rests at a saddle (Hessian eigenvalue {float(lam_min):.3g}) without a "
-                            "resolved gradient component along its unstable directions (an invariant set)")
+                            "resolved gradient component along its unstable directions (an invariant set, "
+                            "or too few digits to resolve the motion off it)")
+                unresolved_saddle = True
             break
         h = ctl.accepted(h, err_norm)
         lin = _linearise(solver, y, h, t)
@@ -384,7 +412,7 @@ def _integrate(problem, solver, theta0, events, t_max, rtol, atol, max_steps, de
     return FlowResult(t=np.array(ts), y=np.array(ys), loss=np.array(losses), t_events=found, status=status,
                       message=message, method=method, steps=steps, rejected=rejected, dps=problem.dps,
                       seconds=0.0, rtol=rtol, atol=atol, y_exact=ys_exact, t_events_exact=found_exact,
-                      _dense=dense_steps, _problem=problem)
+                      _dense=dense_steps, _problem=problem, _unresolved_saddle=unresolved_saddle)
 
 
 def rate_gap_jump(w, w_new):

@@ -497,18 +497,32 @@ def _double_word(x):
     return hi, lo, abs(float(x - gmpy2.mpq(hi) - gmpy2.mpq(lo)))
 
 
+# the slow motion that sets an escape time is a gradient of about e^{-c/omega}, c the
+# escape exponent, which at the split start (rates at w* = 1) reaches ~2.5 times the
+# template's exponent w/omega (local slopes 2.24 .. 2.46 up to 1/omega = 80): the
+# digits of the template moment at the smallest rate are taken this many times (with
+# the digits at the largest rate alone, the split
+# start's tau_param was 4e-5 off at 1/omega = 50, 10% at 60, and 5e4 times too small at
+# 70; the cost of the digits is small: 4.2 s at 42 and at 68 digits, 4.8 s at 100, for
+# 'exact' from (1, 0), (1, 0.8) at 1/omega = 40)
+AUTO_DPS_EXPONENT_FACTOR = 2.5
+
+
 def auto_dps(loss, theta0, guard=25):
-    """Digits for the 'exact' method: enough to resolve the smallest gradient
-    term, about the template moment at the largest initial rate (e^{-w/omega}
-    for the Gaussian bump), with `guard` digits to spare."""
+    """Digits for the 'exact' method: enough to resolve the smallest gradient term at
+    the start, about the template moment at the largest initial rate (e^{-w/omega} for
+    the Gaussian bump), and the slow motion of an escape, about the template moment at
+    the smallest rate to the power AUTO_DPS_EXPONENT_FACTOR; with `guard` digits to spare."""
     m = loss.m
     target = loss.target
     if target.exponential_part() is None:
         return guard + 10
-    wmax = max(float(x) for x in theta0[m:])
-    val = target.template_moment(0, wmax, dps=20)
-    if val == 0:  # no template (an exponential sum)
-        return guard + 10
-    with mpmath.workdps(20):
-        mag = -float(mpmath.log10(abs(val)))
-    return guard + max(0, math.ceil(mag))
+    rates = [float(x) for x in theta0[m:]]
+    mags = []
+    for w in (max(rates), min(rates)):
+        val = target.template_moment(0, w, dps=20)
+        if val == 0:  # no template (an exponential sum)
+            return guard + 10
+        with mpmath.workdps(20):
+            mags.append(-float(mpmath.log10(abs(val))))
+    return guard + max(0, math.ceil(max(mags[0], AUTO_DPS_EXPONENT_FACTOR * mags[1])))
