@@ -4,8 +4,8 @@ events, and returns a plain `FlowResult` (like scipy.integrate.solve_ivp)."""
 from __future__ import annotations
 
 import bisect
-import math
 import dataclasses
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -192,8 +192,12 @@ def gradient_flow(loss, a0, w0, events=None, delta=None, method="exact", dps=Non
     These bound the error of each step, not of a hitting time, whose error accumulates
     with 1/omega: at the default rtol = 1e-9 the times of the start (1, 0), (1, 0.8) are
     good to ~5e-9 up to 1/omega = 40 and 3e-8 at 100 (m = 2, benchmarks/flow_accuracy.py).
-    error_estimate=True runs the flow again at rtol / 100 and reports the differences
-    of the hitting times as t_events_error (an estimate, not a bound; twice the work).
+    error_estimate=True runs the flow again at rtol / 100 (in 'exact' also with 1.5 times
+    the digits) and reports the differences of the hitting times as t_events_error (an
+    estimate, not a bound; twice the work).  'exact' that comes to rest at a saddle
+    without a resolved gradient component along its unstable directions reruns with
+    twice the digits (twice): an invariant set rests at every precision, too few digits
+    do not.  A step never jumps over a meeting of two rates (`rate_gap_jump`).
     progress: None, or a callable given a dict after every accepted step: 'run' (the
     run it belongs to: 'main', 'exact rerun' after escalation, 'error estimate'),
     'method', 'tau', 'steps', 'rejected', 'loss' (J(theta)) and 'found' (the events

@@ -499,12 +499,11 @@ def _double_word(x):
 
 # the slow motion that sets an escape time is a gradient of about e^{-c/omega}, c the
 # escape exponent, which at the split start (rates at w* = 1) reaches ~2.5 times the
-# template's exponent w/omega (local slopes 2.24 .. 2.46 up to 1/omega = 80): the
-# digits of the template moment at the smallest rate are taken this many times (with
-# the digits at the largest rate alone, the split
-# start's tau_param was 4e-5 off at 1/omega = 50, 10% at 60, and 5e4 times too small at
-# 70; the cost of the digits is small: 4.2 s at 42 and at 68 digits, 4.8 s at 100, for
-# 'exact' from (1, 0), (1, 0.8) at 1/omega = 40)
+# template's exponent w/omega (local slopes 2.24 .. 2.46 up to 1/omega = 80): the digits
+# of the template moment at the smallest rate are taken this many times.  With the
+# digits at the largest rate alone, the split start's tau_param was 4e-5 off at
+# 1/omega = 50, 10% at 60, and 5e4 times too small at 70.  Digits cost little: 4.2 s at
+# 42 and at 68 digits, 4.8 s at 100, for 'exact' from (1, 0), (1, 0.8) at 1/omega = 40
 AUTO_DPS_EXPONENT_FACTOR = 2.5
 
 
