@@ -182,3 +182,38 @@ def test_switched_off_rate_does_not_jump_past_w_star(guard, monkeypatch):
         assert crossed.size == 0 and a2.max() > 1e-6, (gap.min(), a2.max())
     else:
         assert crossed.size > 0 and a2[: crossed[0]].max() < 1e-7, (crossed, a2.max())
+
+
+def test_split_start_digits_resolve_its_escape():
+    """The split start's slow drift is a gradient of about e^{-2.4/omega}: the automatic
+    digits (auto_dps, with the template moment at the smallest rate to the power 2.5)
+    give tau_param at 1/omega = 50 (delta = 0.02) as twice the digits do; with the
+    digits at the largest rate alone (47, the falsifier) it was 4e-5 off."""
+    from memverify.flow import ParamSeparation
+    from memverify.flow.problems import auto_dps
+
+    L = _loss(50, 2)
+    kw = dict(method="exact", dense=False, t_max=1e300, events=(ParamSeparation(0.02),))
+    auto = gradient_flow(L, [0.25, 0.75], [1.0, 1.0], **kw)
+    assert auto.dps == auto_dps(L, [0.25, 0.75, 1.0, 1.0]) == 78
+    more = gradient_flow(L, [0.25, 0.75], [1.0, 1.0], dps=2 * auto.dps, **kw)
+    few = gradient_flow(L, [0.25, 0.75], [1.0, 1.0], dps=47, **kw)
+    ref = more.t_events["tau_param"]
+    assert abs(auto.t_events["tau_param"] - ref) <= 1e-9 * ref
+    assert abs(few.t_events["tau_param"] - ref) > 1e-5 * ref
+
+
+@pytest.mark.parametrize("doublings", [pytest.param(2, marks=pytest.mark.slow), 0])
+def test_split_start_at_rest_reruns_with_more_digits(doublings, monkeypatch):
+    """At 1/omega = 80 with 60 digits the split start comes to rest at the saddle (its
+    drift, ~1e-83, is below the digits): 'exact' reruns with twice the digits and escapes
+    (status 1); without the reruns (the falsifier) it reports an invariant set (status 0)."""
+    from memverify.flow import ParamSeparation, core
+
+    monkeypatch.setattr(core, "SADDLE_DPS_DOUBLINGS", doublings)
+    r = gradient_flow(_loss(80, 2), [0.25, 0.75], [1.0, 1.0], method="exact", dps=60, dense=False, t_max=1e300,
+                      max_steps=20000, events=(ParamSeparation(0.02),))
+    if doublings:
+        assert r.status == 1 and r.dps == 120 and "At rest at a saddle at dps=60" in r.message, r.message
+    else:
+        assert r.status == 0 and "saddle" in r.message, r.message

@@ -213,7 +213,7 @@ def gradient_flow(loss, a0, w0, events=None, delta=None, method="exact", dps=Non
 
 
 def _gradient_flow(loss, a0, w0, events, method, dps, t_max, rtol, atol, max_steps, dense, on_precision, momentum,
-                   integrator, error_estimate, progress, run, saddle_doublings=SADDLE_DPS_DOUBLINGS):
+                   integrator, error_estimate, progress, run, saddle_doublings=None):
     theta0 = list(a0) + list(w0)
     if momentum is not None:
         momentum = _validate.real(momentum, "momentum")
@@ -256,7 +256,7 @@ def _gradient_flow(loss, a0, w0, events, method, dps, t_max, rtol, atol, max_ste
     else:
         escalated = ""
     rested = []  # the digits at which 'exact' came to rest at a saddle
-    for _ in range(saddle_doublings):
+    for _ in range(SADDLE_DPS_DOUBLINGS if saddle_doublings is None else saddle_doublings):
         if not (res._unresolved_saddle and method == "exact" and momentum is None):
             break
         rested.append(res.dps)
