@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 
+import mpmath
 import numpy as np
 import sympy as sp
 
@@ -83,6 +84,11 @@ class Loss:
         with work.context():
             by_rate = [self.target.moments_in(work, orders, work.number(wi)) for wi in wv]
         with prec.context():
+            if prec.kind == "mp":
+                # a ball wider than dps's digits has a midpoint no better than its radius:
+                # that rate's moments are evaluated in mpmath instead
+                by_rate = [ms if all(v.rel_accuracy_bits() >= mpmath.mp.prec for v in ms)
+                           else self.target.moments_in(prec, orders, wi) for ms, wi in zip(by_rate, wv)]
             by_rate = [dict(zip(orders, (prec.number(v) for v in ms))) for ms in by_rate]
             moments = [[m.get(n, zero) for m in by_rate] for n in range(3)]
             norm = self._target_norm2(prec) if what in ("value", "value_error") else zero

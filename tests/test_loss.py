@@ -417,3 +417,26 @@ def test_mpmath_loss_with_moments_from_arb_matches_more_digits():
         ref = np.ravel(getattr(loss, what)(a, w, dps=80))
         with mp.workdps(80):
             assert all(abs(x - y) <= mp.mpf(10) ** -40 for x, y in zip(got, ref)), what
+
+
+def test_mpmath_loss_does_not_use_wide_balls(monkeypatch):
+    """Where the target's arb moments come out wider than dps's digits, Loss evaluates
+    that rate's moments in mpmath instead of rounding a midpoint that is no better than
+    its radius: balls made wide and moved by 1e-6 leave the gradient at 40 digits within
+    1e-35 of the mpmath moments' (the falsifier, the moved midpoints, would be 1e-6 off)."""
+    target = MemoryBump(ExpSum([1.0], [1.0]), omega=0.2)
+    loss = Loss(target, 2)
+    a, w = [0.7, 0.2], [1.1, 0.6]
+    ref = loss.gradient(a, w, dps=40)
+    orig = MemoryBump.moments_in
+
+    def wide(self, prec, ns, s):
+        out = orig(self, prec, ns, s)
+        if prec.kind != "arb":
+            return out
+        return [v * (1 + flint.arb("1e-6")) + flint.arb(0, (abs(v) * flint.arb("1e-5")).upper()) for v in out]
+
+    monkeypatch.setattr(MemoryBump, "moments_in", wide)
+    got = loss.gradient(a, w, dps=40)
+    with mp.workdps(40):
+        assert all(abs(x - y) <= mp.mpf(10) ** -35 * (1 + abs(y)) for x, y in zip(got, ref))
