@@ -321,7 +321,8 @@ def _integrate(problem, solver, theta0, events, t_max, rtol, atol, max_steps, de
         # the error norm's scale at the start of the step (for Newton's stopping test)
         # (at the user's rtol: the stages of an implicit method are solved to a
         # fraction of the local error asked for, not of its looser estimate's tolerance)
-        scale0 = ctl.scale(ar.norm_inf(problem.theta(y) - th0), t + h, ar.norm_inf(lin[0])) / ar.number(k)
+        th = problem.theta(y)
+        scale0 = ctl.scale(ar.norm_inf(th - th0), t + h, ar.norm_inf(lin[0])) / ar.number(k)
         try:
             y_new, err, st, round_err = solver.step(t, y, h, lin, scale0, previous=st_prev)
             th_new = problem.theta(y_new)
@@ -329,7 +330,7 @@ def _integrate(problem, solver, theta0, events, t_max, rtol, atol, max_steps, de
                 raise StepRejected("a non-finite state")
             if not all(x > 0 for x in th_new[problem.m:]):
                 raise StepRejected("a rate w_i left (0, inf)")
-            if (why := rate_gap_jump(problem.theta(y)[problem.m:], th_new[problem.m:])):
+            if (why := rate_gap_jump(th[problem.m:], th_new[problem.m:])):
                 raise StepRejected(why)
             scale = ctl.scale(ar.norm_inf(th_new - th0), t + h, ar.norm_inf(lin[0]))
             err_norm = ctl.error_norm(err, y_new - y, h, t + h, scale)

@@ -195,13 +195,15 @@ class MemoryBump(Target):
         # ARB_FIRST_GUARD_DPS first, and the digits lost are counted only where the ball
         # is wider than the working precision (the count costs as much as the moments)
         f = compiled_form("gauss_moments", tuple(ns), prec.kind)
+        out = None
         if prec.kind == "arb":
             with prec.context():
                 bits = flint.ctx.prec
             out = self._template_moments_at(f, s, prec, ARB_FIRST_GUARD_DPS)
-            if all(v.rel_accuracy_bits() >= bits for v in out):
-                return [+v for v in out]
-        out = self._template_moments_at(f, s, prec, 5 + max(self._digits_lost(n, s) for n in ns))
+            if not all(v.rel_accuracy_bits() >= bits for v in out):
+                out = None
+        if out is None:
+            out = self._template_moments_at(f, s, prec, 5 + max(self._digits_lost(n, s) for n in ns))
         return [+v for v in out]
 
     def _template_moments_at(self, f, s, prec, guard):
