@@ -217,3 +217,20 @@ def test_split_start_at_rest_reruns_with_more_digits(doublings, monkeypatch):
         assert r.status == 1 and r.dps == 120 and "At rest at a saddle at dps=60" in r.message, r.message
     else:
         assert r.status == 0 and "saddle" in r.message, r.message
+
+
+def test_rates_that_truly_cross_cost_no_steps(monkeypatch):
+    """Figure 3's flow (m = 10) at 1/omega = 5: the switched-off rates w_3 and w_4 really
+    cross w_1 on their way.  A step that brings two rates together is accepted when two
+    half steps confirm it (core._halves_agree): at most 60 steps (40 before the rate-gap
+    guard).  Without the confirmation (the falsifier) the guard halves every gap down to
+    RATE_GAP_FLOOR before each crossing: over 200 steps, for the same hitting times."""
+    from memverify.flow import core
+    from memverify.flow.figures import figure_data
+
+    confirmed = figure_data("3", inv_omegas=(5,), rtol=1e-9)["runs"][0]
+    monkeypatch.setattr(core, "_halves_agree", lambda *args: False)
+    halved = figure_data("3", inv_omegas=(5,), rtol=1e-9)["runs"][0]
+    assert confirmed["steps"] <= 60 < 200 < halved["steps"], (confirmed["steps"], halved["steps"])
+    for k in ("tau_loss", "tau_param"):
+        assert abs(confirmed[k] / halved[k] - 1) < 1e-8, (k, confirmed[k], halved[k])
