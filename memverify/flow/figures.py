@@ -11,17 +11,17 @@ from .exponent import linear_fit
 from .sweep import flow_spec, run_spec, sweep
 
 
-def figure_data(which, inv_omegas=None, m=None, extra_w=None, delta=0.05, rtol=1e-6, executor=None, progress=None,
+def figure_data(which, inv_omegas=None, m=None, extra_w=None, delta=0.05, rtol=1e-9, executor=None, progress=None,
                 integrator="radau"):
     """Data of Figure 2 (m = 2: loss along the flow for several omega) or 3
     (m = 10: tau_loss and tau_param against 1/omega): a dict of plain lists.
 
-    The flows run at `rtol` (default 1e-6: at m = 10 the hitting times move by at
-    most 5e-7 relative against rtol = 1e-9 (at 1/omega = 40, tau_param), the fitted
-    slopes by 8e-9, for about two thirds of the time: 9.5 s against 14.2 s for the
-    eight flows of Figure 3 (1/omega = 5..40) on two processes; `python
-    benchmarks/figure3_sweep.py --reference 1e-9`), on `executor` (a concurrent.futures.Executor, or None: one
-    after the other in this process); progress(done, total) is called as runs finish.
+    The flows run at `rtol` (default 1e-9, gradient_flow's: the eight flows of
+    Figure 3 (1/omega = 5..40) take 8.3 s on two processes; at rtol 1e-6 they take
+    4.4 s and their hitting times move by up to 6e-8 relative, the fitted slopes by
+    6e-10; `python benchmarks/figure3_sweep.py --rtol 1e-6 --reference 1e-9`), on
+    `executor` (a concurrent.futures.Executor, or None: one after the other in this
+    process); progress(done, total) is called as runs finish.
     integrator: 'radau' (Radau IIA) by default; 'exprb43' took 26.5 s for Figure 3
     at rtol 1e-6 when Radau IIA took 17.7 s (2625 steps at 1/omega = 40 against 209),
     and its hitting times move by up to 1.8e-3 against rtol 1e-9."""
