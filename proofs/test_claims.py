@@ -71,7 +71,7 @@ def test_landscape_claims_registered():
 # ---------------------------------------------------------------------------
 # thm-c.1: the parts on tau_loss and on the sharp exponent (claims/escape.py)
 
-THM_C1_NEW_PARTS = ("on tau_loss", "sharp exponent")
+THM_C1_NEW_PARTS = ("on tau_loss", "sharp exponent", "split exponent")
 
 
 @pytest.mark.parametrize("part", THM_C1_NEW_PARTS)
@@ -99,6 +99,17 @@ def test_thm_c1_sharp_exponent_evidence():
         assert abs(f["c"] - f["claimed"]) <= 3 * f["u"]
         assert abs(f["c"] - f["w0_l"]) > 3 * f["u"]
     assert all(abs(r["reduced_over_flow"] - 1) < 0.01 for r in ev["rows"] if r["inv_omega"] >= 30)
+
+
+def test_thm_c1_split_exponent_evidence():
+    """The split's fitted exponent sits at 5/2 w*, away from the theorem's w0_l and from
+    the switched-off starts' 2 w*; its slow curve matches the flow."""
+    ev = REGISTRY["thm-c.1"].run_part("split exponent", "fast").evidence
+    f = ev["fit"]
+    assert abs(f["c"] - 2.5) <= 3 * f["u"] < 0.01
+    assert abs(f["c"] - 2.0) > 3 * f["u"] and abs(f["c"] - f["w0_l"]) > 3 * f["u"]
+    assert abs(f["gap_exponent"] - 0.5) < 0.01
+    assert all(r["relative_difference"] < 1e-4 for r in ev["rows"])
 
 
 def test_thm_c1_tau_loss_refuses_delta_above_drop():
