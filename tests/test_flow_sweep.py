@@ -80,6 +80,6 @@ def test_figure_data_on_an_executor_matches_serial():
         pooled = figure_data("2", inv_omegas=(5, 8), executor=ex, progress=lambda d, n: seen.append(d))
     assert [r["inv_omega"] for r in pooled["runs"]] == [5, 8]
     assert [r["tau_loss"] for r in pooled["runs"]] == [r["tau_loss"] for r in serial["runs"]]
-    assert pooled["rtol"] == 1e-6 and seen == [1, 2]
+    assert pooled["rtol"] == 1e-9 and seen == [1, 2]  # gradient_flow's default rtol
     loss = pooled["runs"][0]["loss"]
     assert abs(loss[-1] - loss[0]) >= 0.05  # the trajectory runs to the loss hitting time

@@ -11,6 +11,8 @@ e^{c/omega}, with the hitting times of Theorem C.1 as events.
 - `linearised_flow`: the prediction of eqs. 109-113 and its hitting times;
 - `manifold_point`: initialisations on M* (Definition C.1; from `memverify.landscape`);
 - `sweep`: many runs on a concurrent.futures executor or a dask client;
+- `flow.split.split_tau_param`: tau_param of a split start on M* from its slow curve
+  (exact where the flow is not, from 1/omega ~ 50 on; flow/split.py);
 - `gradient_flow(..., momentum=gamma)`: the heavy-ball flow (Appendix E), 'exact' only.
 """
 

@@ -316,7 +316,7 @@ def _integrate(problem, solver, theta0, events, t_max, rtol, atol, max_steps, de
         if steps >= max_steps:
             status, message = -1, f"max_steps = {steps} reached at tau = {float(t):.6g}"
             break
-        h_cap = solver.max_step(lin) if hasattr(solver, "max_step") else None
+        h_cap = solver.max_step(lin, h) if hasattr(solver, "max_step") else None
         if h_cap is not None and h > h_cap:
             h = h_cap
         if t + h > t_max_n:

@@ -37,6 +37,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from ..backends import PrecisionError
 from .integrator import StepRejected, linearise, rounding_reach, stage_gradients
 from .linalg import phi
 from .stages import (NESTED_FAST_REACH, NEWTON_KAPPA, NEWTON_MAX_ITER, NEWTON_MAX_RATE, NEWTON_SWITCH, full_newton,
@@ -151,20 +152,32 @@ class RadauIIA:
         """The Linearisation at y, for a step of about h."""
         return linearise(self.problem, y, h, EIG_RESOLVE_NEWTON)
 
-    def max_step(self, lin):
+    def max_step(self, lin, h=None):
         """The largest step the linearisation `lin` allows: UNSTABLE_REACH / |lambda|
         for the most negative eigenvalue of H_n along whose eigenvector the gradient
         has a component above its rounding error (None: no limit).  A saddle whose
         unstable directions the flow has no component along (an invariant set, such
-        as a1 = a2, w1 = w2) does not hold the steps back."""
+        as a1 = a2, w1 = w2) does not hold the steps back.  Where that limit is below
+        the step h asked for and comes from an eigenvalue within its rounding error
+        (lam_err: float64 does not know its size, or even its sign), PrecisionError:
+        the limit would be rounding noise, and without one an unstable mode could be
+        damped away (Radau IIA is L-stable)."""
         ar, lam = self.arith, lin.lam
         gq = abs(lin.Q.T.dot(lin.g))
         if lin.gerr is not None:
             noise = abs(lin.Q).T.dot(lin.gerr)
         else:
             noise = np.ones(len(lam)) * (100 * ar.number(10) ** (-ar.dps) * ar.norm_inf(lin.g))
-        unstable = [abs(lam[j]) for j in range(len(lam)) if lam[j] < 0 and gq[j] > noise[j]]
-        return ar.number(UNSTABLE_REACH) / max(unstable) if unstable else None
+        unstable = [j for j in range(len(lam)) if lam[j] < 0 and gq[j] > noise[j]]
+        if not unstable:
+            return None
+        j = max(unstable, key=lambda k: abs(lam[k]))
+        cap = ar.number(UNSTABLE_REACH) / abs(lam[j])
+        if h is not None and h > cap and ar.kind == "float" and abs(lam[j]) <= lin.lam_err[j]:
+            raise PrecisionError(f"float64 cannot resolve the Hessian eigenvalue {float(lam[j]):.3g} (error bound "
+                                 f"{float(lin.lam_err[j]):.2g}) that would limit the step to {float(cap):.3g}; "
+                                 "use method='exact'")
+        return cap
 
     def step(self, t, y, h, lin, scale, previous=None):
         """Attempt a step of length h from (t, y); see `_step`.  A stage that

@@ -99,6 +99,7 @@ def split_slow_point(target, a1, side, dps, gap_guess=None):
     gap_guess: None, or a gap of a nearby point of the curve: the bracket's scan
     then starts at 10 times it instead of at 0.1."""
     astar, wstar = _one_term(target)
+    _validate.real(a1, "a1")
     if side not in (1, -1):
         raise ValueError(f"side must be +1 or -1, got {side!r}")
     dps = _validate.integer(dps, "dps", minimum=MIN_DPS)
