@@ -295,3 +295,30 @@ def test_inverse3_solves_every_mode():
         want = mpmath.lu_solve(mpmath.matrix([[M[i][j][0] for j in range(3)] for i in range(3)]),
                                mpmath.matrix([v[0] for v in rr]))
         assert all(abs(g - w) <= mpmath.mpf(10) ** -35 for g, w in zip(got, want))
+
+
+def test_step_limit_from_an_unresolved_eigenvalue_is_a_precision_error():
+    """max_step: UNSTABLE_REACH / |lambda| for a negative eigenvalue along which the
+    gradient has a component.  Where that limit binds (h above it) and lambda lies within
+    its rounding error (Figure 3's start, m = 10, 1/omega = 100: -2.2e-16 against 5.3e-15;
+    every one of 16,663 steps was held at 6.7e15 by it), float64 says so (PrecisionError,
+    so 'fast' hands over to 'exact'); a resolved eigenvalue (the falsifier: its error
+    bound 100 times smaller) limits the step as before, and so does an unresolved one
+    that does not bind."""
+    import types
+
+    from memverify.backends import Precision, PrecisionError
+    from memverify.flow.integrator import Linearisation
+    from memverify.flow.radau import UNSTABLE_REACH, RadauIIA
+
+    solver = RadauIIA(types.SimpleNamespace(arith=Precision(), dps=None))
+
+    def lin(lam_err):
+        return Linearisation(np.array([1e-30, 0.5]), np.array([1e-48, 1e-17]), None, np.array([-2.2e-16, 1.0]),
+                             np.eye(2), np.array([lam_err, 1e-15]))
+
+    cap = UNSTABLE_REACH / 2.2e-16
+    assert solver.max_step(lin(5.3e-15)) == cap and solver.max_step(lin(5.3e-15), cap / 2) == cap
+    with pytest.raises(PrecisionError, match="cannot resolve the Hessian eigenvalue"):
+        solver.max_step(lin(5.3e-15), 2 * cap)
+    assert solver.max_step(lin(2.2e-18), 2 * cap) == cap
