@@ -8,7 +8,7 @@ from fractions import Fraction
 import sympy as sp
 
 from ..backends import Precision, compile_exprs
-from ..targets import ExpSum
+from ..targets import ExpSum, MemoryBump
 from ..symbolic.loss import AbsTemplateMoment, Moment, TemplateMoment, norm_symbol
 from .base import Verdict
 
@@ -104,3 +104,31 @@ def refute_at_witness(r, label, values=None, target=WITNESS_TARGET, extra=None):
                        ev, Precision(30, arb=True).describe())
     return Verdict("error", f"{label}: residual {r} not identically 0 but 0 at the witness; choose another witness",
                    ev)
+
+
+def memory_witness(mstar, c0, omega):
+    """The witness target of the memory-loss formulas: a MemoryBump (exact rationals) over
+    sum_j (-1)^j/(j+1) e^{-(j+1) t}, j < mstar, with the given c0 and omega, sigma = 1."""
+    base = ExpSum([Fraction((-1) ** j, j + 1) for j in range(mstar)], [Fraction(j + 1) for j in range(mstar)])
+    return MemoryBump(base, omega=Fraction(omega), c0=Fraction(c0), sigma=Fraction(1))
+
+
+def memory_witness_values(d, astar, wstar, target):
+    """witness_model(d) with the symbols a*_j, w*_j set to the target's exponential part."""
+    vals = witness_model(d)
+    vals.update({s: v for s, v in zip(astar, target.base.a)})
+    vals.update({s: v for s, v in zip(wstar, target.base.w)})
+    return vals
+
+
+def check_entries(pairs, d, astar, wstar, witness_c0, witness_omega, label):
+    """pairs: (name, paper, derived).  Proved when every residual is 0; else the
+    first non-zero residual is evaluated at a witness MemoryBump with arb."""
+    for name, paper, derived in pairs:
+        r = residual(paper - derived)
+        if r == 0:
+            continue
+        target = memory_witness(len(astar), witness_c0, witness_omega)
+        return refute_at_witness(r, f"{label} {name} (m={d.m}, witness c0={witness_c0}) differs from the derivation",
+                                 memory_witness_values(d, astar, wstar, target), target, {"entry": name, "m": d.m})
+    return None
