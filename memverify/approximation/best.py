@@ -13,8 +13,8 @@ import scipy.special
 
 from .. import _validate
 from ..backends import MIN_DPS, Precision
-from .constructions import _mp_solve, projection_expsum
-from .errors import _check_interval, _check_norm, _check_target, _l1, _t_end, expsum_error
+from .constructions import projection_expsum
+from .errors import check_interval, check_norm, check_target, l1_error, quadrature_end, expsum_error
 from .remez import remez_expsum
 from .result import ExpSumApprox
 from .sinc import sinc_expsum
@@ -65,7 +65,7 @@ def _l2_varpro(target, a0, w0, dps, maxiter):
             b = [target.moment(0, x, dps=prec.dps) for x in W]
             m1 = [target.moment(1, x, dps=prec.dps) for x in W]
             G = np.array([[1 / (x + y) for y in W] for x in W], dtype=object)
-            a = _mp_solve(G, b)
+            a = prec.solve(G, b)
             e2 = target.norm2(dps=prec.dps) - sum(a[i] * b[i] for i in range(len(W)))
             grad = [2 * a[j] * (m1[j] - sum(a[i] / (W[i] + W[j]) ** 2 for i in range(len(W)))) * W[j]
                     for j in range(len(W))]
@@ -89,7 +89,7 @@ def _l1_objective(target, interval, m):
         c, th = z[:m], z[m:]
         w = np.exp(th)
         a = c * w
-        val, roots, pts, P = _l1(target, a, w, interval, N, with_roots=True)
+        val, roots, pts, P = l1_error(target, a, w, interval, N, with_roots=True)
         pts = np.array([float(p) for p in pts])
         sig = np.sign(np.diff(np.array(P, dtype=float)))
         if interval is None:
@@ -122,10 +122,10 @@ def best_expsum(target, m, norm="L1", interval=None, dps=30, start=None, maxiter
     `start` or the L2 / L1 sum.  The result's error is re-measured with
     `expsum_error` at dps digits.  status 1 with a message when a method did not
     converge.  These are local methods: 'best' means the best found from the start."""
-    _check_target(target)
+    check_target(target)
     m = _validate.integer(m, "m", minimum=1)
-    norm = _check_norm(norm)
-    interval = _check_interval(interval)
+    norm = check_norm(norm)
+    interval = check_interval(interval)
     dps = _validate.integer(dps, "dps", minimum=MIN_DPS)
     maxiter = _validate.integer(maxiter, "maxiter", minimum=1)
     if start is not None:
@@ -150,7 +150,7 @@ def best_expsum(target, m, norm="L1", interval=None, dps=30, start=None, maxiter
     if norm == "L2":
         raise ValueError("norm='L2' is implemented on [0, inf) only (interval=None)")
     if norm == "L1":
-        return _best_l1(target, m, interval, dps, a0, w0, maxiter, start is None)
+        return best_l1(target, m, interval, dps, a0, w0, maxiter, start is None)
     if start is None:
         a0, w0 = _lsq_start(target, m, interval, a0, w0)
     return remez_expsum(target, m, interval, dps, a0, w0, maxiter=min(maxiter, 60))
@@ -161,7 +161,7 @@ def _lsq_start(target, m, interval, a0, w0):
     float64): its error changes sign at least 2m times, so it gives the Remez
     exchange a reference of 2m+1 alternating extrema."""
     N = Precision(None)
-    T = float(interval[1]) if interval is not None else _t_end(a0, w0, N, None) / 4
+    T = float(interval[1]) if interval is not None else quadrature_end(a0, w0, N, None) / 4
     ts = np.concatenate([[0.0], np.geomspace(1e-3, T, 60 * m)])
     y = target.values(ts, dps=N.dps)
 
@@ -178,7 +178,9 @@ def _lsq_start(target, m, interval, a0, w0):
     return tuple(a.tolist()), tuple(w.tolist())
 
 
-def _best_l1(target, m, interval, dps, a0, w0, maxiter, from_l2):
+def best_l1(target, m, interval, dps, a0, w0, maxiter, from_l2):
+    """The best L1 sum of width m by BFGS on the exact L1 error (from a0, w0; from the best
+    L2 sum first when from_l2 and the target is integrable on [0, inf)): an ExpSumApprox."""
     if from_l2 and interval is None and target.integrable:
         try:
             a0, w0, _ = _l2_varpro(target, a0, w0, min(dps, 30), 200)

@@ -15,16 +15,12 @@ import sympy as sp
 from .. import _validate
 from ..backends import MIN_DPS, Precision, compile_exprs, illinois
 from ..targets import PowerLaw
-from .errors import _check_target, expsum_error
+from .errors import check_target, expsum_error
 from .result import ExpSumApprox
 
 
 # ---------------------------------------------------------------------------
 # Lemma A.2 / Theorem 4.1
-
-
-def _mp_solve(G, b):
-    return mpmath.lu_solve(mpmath.matrix(G.tolist()), mpmath.matrix(list(b)))
 
 
 def projection_expsum(target, w, dps=None):
@@ -33,7 +29,7 @@ def projection_expsum(target, w, dps=None):
     Returns (a, w) as mpf tuples.  G is a Cauchy matrix (condition number
     about e^{3.5 m} for w_j = j), so the solve runs at 20 + 1.6 m digits
     unless dps is larger."""
-    _check_target(target)
+    check_target(target)
     w = _validate.vector(w, "w", positive_entries=True, distinct=True)
     work = max(dps or 0, 20 + int(1.6 * len(w)))
     prec = Precision(work)
@@ -41,7 +37,7 @@ def projection_expsum(target, w, dps=None):
         W = [mpmath.mpf(x) for x in w]
         b = [target.moment(0, x, dps=prec.dps) for x in W]
         G = np.array([[1 / (x + y) for y in W] for x in W], dtype=object)
-        sol = _mp_solve(G, b)
+        sol = prec.solve(G, b)
         return tuple(sol[i] for i in range(len(W))), tuple(W)
 
 
@@ -55,7 +51,7 @@ def lemma_a2_expsum(target, m, dps=30):
     p(e^{-t}) with p(u) = sum_j a_j u^j, p(0) = 0.  The polynomial is the
     L2[0, inf) projection (equivalently the weighted L2 approximation of
     R(u) = rho(-log u)/u on [0, 1] with weight u); its L1 error is measured."""
-    _check_target(target)
+    check_target(target)
     m = _validate.integer(m, "m", minimum=1)
     dps = _validate.integer(dps, "dps", minimum=MIN_DPS)
     a, w = projection_expsum(target, list(range(1, m + 1)), dps)
@@ -81,11 +77,10 @@ def polynomial_route_expsum(q, m, kappa, dps):
     q: callable on mpf in (0, 1].  Monomial coefficients need about 0.77 m
     digits (they grow like (1 + sqrt 2)^(2m)); the solve uses dps + 0.8 m."""
     work = dps + int(0.8 * m) + 10
-    with mpmath.workdps(work):
+    prec = Precision(work)
+    with prec.context():
         s = chebyshev_points(m, work)
-        V = mpmath.matrix([[x**j for j in range(m)] for x in s])
-        vals = mpmath.matrix([q(x) for x in s])
-        coef = mpmath.lu_solve(V, vals)
+        coef = prec.solve([[x**j for j in range(m)] for x in s], [q(x) for x in s])
         kap = mpmath.mpf(kappa)
         return tuple(coef[j] for j in range(m)), tuple((j + 1) * kap for j in range(m))
 
@@ -104,7 +99,7 @@ def thm42_expsum(target, m, alpha, beta, dps=30):
     """Thm 4.2's construction: W = -(beta/(alpha+1)) diag(1..m), c = 1, U from the
     near-best (Chebyshev) polynomial of degree m - 1 approximating q (eqs. 50-61).
     Error measured in L1[0, inf)."""
-    _check_target(target)
+    check_target(target)
     m = _validate.integer(m, "m", minimum=1)
     alpha = _validate.integer(alpha, "alpha", minimum=0)
     beta = _validate.positive(beta, "beta")
@@ -124,7 +119,7 @@ def condition_13_gamma(target, alpha, beta, normalisation="proof", t_max=None, n
     ('printed').  Supremum on a grid of n points of [0, t_max], derivatives by
     the 5-point central difference of the float64 kernel (float64 evidence: the
     supremum is estimated, not certified)."""
-    _check_target(target)
+    check_target(target)
     alpha = _validate.integer(alpha, "alpha", minimum=0)
     beta = float(_validate.positive(beta, "beta"))
     if normalisation not in ("proof", "printed"):

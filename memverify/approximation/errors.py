@@ -22,14 +22,16 @@ def N_dtype(N):
     return N.dtype
 
 
-def _check_target(target):
+def check_target(target):
+    """target itself if it is a memverify Target, else TypeError naming the argument."""
     if not isinstance(target, Target):
         raise TypeError(f"target must be a memverify target (ExpSum, MemoryBump, PowerLaw, Airy), "
                         f"got {type(target).__name__}")
     return target
 
 
-def _check_interval(interval):
+def check_interval(interval):
+    """None, or the validated pair (0, T) with T > 0 (a kernel lives on [0, T])."""
     if interval is None:
         return None
     if not isinstance(interval, (tuple, list)) or len(interval) != 2:
@@ -41,7 +43,8 @@ def _check_interval(interval):
     return (0, hi)
 
 
-def _check_norm(norm):
+def check_norm(norm):
+    """norm itself if it is one of NORMS, else ValueError."""
     if norm not in NORMS:
         raise ValueError(f"norm must be one of {NORMS}, got {norm!r}")
     return norm
@@ -95,7 +98,9 @@ def _roots(target, a, w, ts, N):
     return list((lo + hi) / 2), e
 
 
-def _t_end(a, w, N, interval):
+def quadrature_end(a, w, N, interval):
+    """Where the quadrature of an error on [0, inf) may stop: T of the interval, or where
+    the sum's slowest term has fallen below the working precision."""
     if interval is not None:
         return interval[1]
     wmin = min(float(x) for x in w)
@@ -104,8 +109,11 @@ def _t_end(a, w, N, interval):
     return (math.log(big) + digits * math.log(10)) / wmin
 
 
-def _l1(target, a, w, interval, N, with_roots=False):
-    t_end = _t_end(a, w, N, interval)
+def l1_error(target, a, w, interval, N, with_roots=False):
+    """||rho - sum_j a_j e^{-w_j t}||_L1 on [0, T] or [0, inf) at the precision N, exact
+    between the error's sign changes (primitives); with_roots: also (roots, points,
+    primitive differences at the points)."""
+    t_end = quadrature_end(a, w, N, interval)
     ts = _grid(w, t_end, N)
     roots, _ = _roots(target, a, w, ts, N)
     pts = [N.number(0)] + roots + [N.number(t_end)]
@@ -128,9 +136,9 @@ def expsum_error(target, a, w, norm="L1", interval=None, dps=None):
     [0, T] and L-infinity: on the same grid (L-infinity refined at its maxima).
     dps=None: float64; dps=n: mpmath at n digits (guard digits are added for
     sums whose coefficients cancel)."""
-    _check_target(target)
-    norm = _check_norm(norm)
-    interval = _check_interval(interval)
+    check_target(target)
+    norm = check_norm(norm)
+    interval = check_interval(interval)
     w = _validate.vector(w, "w", positive_entries=True)
     a = _validate.vector(a, "a", length=len(w))
     if dps is not None:
@@ -142,7 +150,7 @@ def expsum_error(target, a, w, norm="L1", interval=None, dps=None):
     N = Precision(None if dps is None else dps + guard)
     with N.context():
         if norm == "L1":
-            out = _l1(target, a, w, interval, N)
+            out = l1_error(target, a, w, interval, N)
         elif norm == "L2" and interval is None:
             out = _l2_infinite(target, a, w, N)
         else:
@@ -161,13 +169,13 @@ def _l2_infinite(target, a, w, N):
 
 
 def _grid_norm(target, a, w, interval, N, norm):
-    t_end = _t_end(a, w, N, interval)
+    t_end = quadrature_end(a, w, N, interval)
     ts = _grid(w, t_end, N)
     T = np.array(ts, dtype=N.dtype)
     e = target.values(T, dps=N.dps) - _sum_values(a, w, T, N)
     if norm == "Linf":
         # refine every local extremum (an equioscillating error has many near-equal ones)
-        return max(x[1] for x in _local_extrema(target, a, w, interval, N))
+        return max(x[1] for x in local_extrema(target, a, w, interval, N))
     # L2 on [0, T]: Simpson on each grid cell (the error is smooth)
     mids = (T[1:] + T[:-1]) / 2
     em = target.values(mids, dps=N.dps) - _sum_values(a, w, mids, N)
@@ -185,12 +193,12 @@ def _refine_extremum(target, a, w, ts, k, N):
         T = np.array([t], dtype=N.dtype)
         return abs((target.values(T, dps=N.dps) - _sum_values(a, w, T, N))[0])
 
-    x, fx = _golden_max(ae, lo, hi, 60 if N.kind == "float" else int(3.4 * N.dps))
+    x, fx = golden_max(ae, lo, hi, 60 if N.kind == "float" else int(3.4 * N.dps))
     val, t = max([(ae(ts[k]), ts[k]), (fx, x)], key=lambda c: c[0])
     return t, val
 
 
-def _golden_max(f, lo, hi, iters):
+def golden_max(f, lo, hi, iters):
     """Golden-section search for the maximum of a unimodal f on [lo, hi]: (x, f(x))."""
     g = (math.sqrt(5) - 1) / 2
     x1, x2 = hi - g * (hi - lo), lo + g * (hi - lo)
@@ -207,10 +215,10 @@ def _golden_max(f, lo, hi, iters):
     return (x1, f1) if f1 > f2 else (x2, f2)
 
 
-def _local_extrema(target, a, w, interval, N):
+def local_extrema(target, a, w, interval, N):
     """Alternating extrema of e = rho - phi: the point of largest |e| in each
     sign-constant piece between consecutive sign changes (refined)."""
-    t_end = _t_end(a, w, N, interval)
+    t_end = quadrature_end(a, w, N, interval)
     ts = _grid(w, t_end, N)
     T = np.array(ts, dtype=N.dtype)
     e = target.values(T, dps=N.dps) - _sum_values(a, w, T, N)

@@ -7,7 +7,7 @@ import mpmath
 import numpy as np
 
 from ..backends import Precision, to_arb
-from .errors import _local_extrema, expsum_error
+from .errors import local_extrema, expsum_error
 from .result import ExpSumApprox
 
 
@@ -42,13 +42,13 @@ def remez_expsum(target, m, interval, dps, a0, w0, maxiter=60, tol=1e-10):
         message, status, spread, ref, E = "", 1, None, None, mpmath.mpf(0)
         for it in range(maxiter):
             w = [mpmath.exp(x) for x in th]
-            ext = _select_alternating(_local_extrema(target, a, w, interval, N), n)
+            ext = _select_alternating(local_extrema(target, a, w, interval, N), n)
             if len(ext) < n:
                 message = f"the error alternates only {len(ext)} times (need {n}): no Remez reference"
                 break
             ref = [x[0] for x in ext]
             sgn = [int(x[2]) for x in ext]
-            emax = max(x[1] for x in _local_extrema(target, a, w, interval, N))
+            emax = max(x[1] for x in local_extrema(target, a, w, interval, N))
             emin = min(x[1] for x in ext)
             spread = (emax - emin) / emax
             if spread < tol:
@@ -66,7 +66,7 @@ def remez_expsum(target, m, interval, dps, a0, w0, maxiter=60, tol=1e-10):
                     F.append(target.rho(x, dps=N.dps) - phi - sg * z[-1])
                     J.append([-e_ for e_ in ex] + [z[j] * wv[j] * x * ex[j] for j in range(m)] + [-sg])
                 try:
-                    dz = mpmath.lu_solve(mpmath.matrix(J), mpmath.matrix(F))
+                    dz = N.solve(J, F)
                 except ZeroDivisionError:
                     message = "singular Newton system (rates merged)"
                     break

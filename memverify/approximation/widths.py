@@ -10,9 +10,9 @@ import mpmath
 
 from .. import _validate
 from ..targets import PowerLaw
-from .best import _best_l1
+from .best import best_l1
 from .constructions import appendix_b_expsum
-from .errors import _golden_max, expsum_error
+from .errors import golden_max, expsum_error
 from .sinc import appendix_b_width, sinc_expsum, sinc_width
 
 
@@ -29,7 +29,7 @@ def _sinc_start(omega, m, eps):
     def err(x_lo):
         a, w = make(x_lo)
         return expsum_error(target, a, w)
-    x, _ = _golden_max(lambda x: -err(x), 2 * math.log(eps / 3) / omega, x_hi - 1.0, 30)
+    x, _ = golden_max(lambda x: -err(x), 2 * math.log(eps / 3) / omega, x_hi - 1.0, 30)
     return make(x)
 
 
@@ -47,7 +47,7 @@ def best_width(omega, eps, m_hi, maxiter=300):
 
     def attempt(m):
         a0, w0 = _sinc_start(omega, m, eps)
-        r = _best_l1(target, m, None, None, a0, w0, maxiter, False)  # float64 errors
+        r = best_l1(target, m, None, None, a0, w0, maxiter, False)  # float64 errors
         rel = float(r.error) * omega
         tried.append((m, rel))
         found[m] = r

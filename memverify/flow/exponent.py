@@ -29,7 +29,7 @@ import mpmath
 import numpy as np
 
 from .. import _validate
-from ..backends import MIN_DPS
+from ..backends import MIN_DPS, Precision
 from ..landscape import global_minimiser
 from ..loss import Loss
 
@@ -204,7 +204,7 @@ def reduced_drift(target, v, dps=40):
         gram, hvec = _gram_and_h()
         args = (mpmath.mpf(astar), mpmath.mpf(wstar), mpmath.mpf(v))
         # the fast equilibrium G x = b (symbolic.escape), then F = 2 x_3 (h . x - M_1(v))
-        x = mpmath.lu_solve(mpmath.matrix(gram(*args)), mpmath.matrix([m0a, -astar * m1a, m0b]))
+        x = Precision(dps).solve(gram(*args).tolist(), [m0a, -astar * m1a, m0b])
         h = mpmath.matrix(hvec(*args))
         return 2 * x[2] * (mpmath.fsum(h[i] * x[i] for i in range(3)) - m1b)
 

@@ -15,7 +15,7 @@ import numpy as np
 import scipy.optimize
 
 from .. import _validate
-from ..backends import MIN_DPS
+from ..backends import MIN_DPS, Precision
 from ..loss import Loss
 from ..targets import Target
 
@@ -130,9 +130,8 @@ def _newton_polish(loss, b, v, dps):
             gnorm = max(abs(t) for t in g)
             if gnorm < mpmath.mpf(10) ** (-dps - 5):
                 break
-            H = mpmath.matrix(loss.hessian(bb, vv, dps=dps + 10).tolist())
-            step = mpmath.lu_solve(H, -g)
-            x = x + step
+            step = Precision(dps + 10).solve(loss.hessian(bb, vv, dps=dps + 10), [-t for t in g])
+            x = x + mpmath.matrix(list(step))
             if min(x[d:]) <= 0:
                 raise ArithmeticError("Newton's method left the domain w > 0")
         bb, vv = list(x[:d]), list(x[d:])
