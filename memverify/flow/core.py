@@ -3,32 +3,26 @@ events, and returns a plain `FlowResult` (like scipy.integrate.solve_ivp)."""
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import math
 import time
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from .. import _validate
-from ..backends import MIN_DPS, PrecisionError, illinois  # noqa: F401 (PrecisionError re-exported)
+from ..backends import MIN_DPS, PrecisionError  # noqa: F401 (PrecisionError re-exported)
 from ..loss import Loss
 from .control import StepController
 from .events import (Event, EventContext, LossHitting, ParamSeparation, event_resolution,  # noqa: F401 (re-exported)
-                     hitting_events, never_happen)
+                     hitting_events, locate_event, never_happen, refine_event)
 from .integrator import ExpRosenbrock, Linearisation, StepRejected
 from .radau import RadauIIA
-from .problems import OffsetProblem, PlainProblem, auto_dps
+from .result import FlowResult, theta_at
+from .plain import PlainProblem, auto_dps
+from .problems import OffsetProblem
 
 METHODS = ("exact", "fast", "naive")
 ERROR_ESTIMATE_MIN_RTOL = 1e-14  # the reference run of error_estimate=True: rtol / 100, at least this
-# an event located on the dense output is refined by stepping to it (Newton on its time,
-# with the dense output's slope from differences of this relative width), until the
-# time moves by less than EVENT_REFINE_TOL rtol tau
-EVENT_REFINE_ITER = 3
-EVENT_SLOPE_STEP = 1e-6
-EVENT_REFINE_TOL = 1e-3
 # the integrators of the gradient flow (the heavy-ball flow has its own)
 SOLVERS = {"radau": RadauIIA, "exprb43": ExpRosenbrock}
 # two rates that meet are a singular point of the slow motion: the reduced drift of a
@@ -51,79 +45,6 @@ SADDLE_DPS_DOUBLINGS = 2
 # so that its difference shows too few digits as well as too loose a tolerance (the
 # split start at 1/omega = 70: tau_param 1.0e55 at the automatic dps = 52, 5.4e59 at 200)
 ERROR_ESTIMATE_DPS_FACTOR = 1.5
-
-
-# ---------------------------------------------------------------------------
-# result
-
-
-@dataclass(frozen=True)
-class FlowResult:
-    """The outcome of `gradient_flow`.
-
-    t: times of the accepted steps (floats), shape (n,); y: theta = (a, w) at
-    those times, shape (n, 2m), float64 (`y_exact` keeps the mpmath numbers of
-    the 'exact' method); loss: J along them; t_events: {'tau_loss': time or
-    None, 'tau_param': ...}; status: 1 all events found, 0 none left to find:
-    reached t_max, or at rest at a strict local minimum from which the missing events
-    cannot happen (the message says which and why), -1 failed (reason in message);
-    steps: accepted steps; rejected: rejected attempts; dps: digits used (None
-    for float64); seconds: wall time;
-    t_events_error: with error_estimate=True, {'tau_loss': estimated absolute error
-    of t_events['tau_loss'] (same units), ...} (None where a time is missing).
-    `sol(tau)` evaluates the dense trajectory (theta at any tau in [0, t[-1]]).
-    """
-
-    t: np.ndarray
-    y: np.ndarray
-    loss: np.ndarray
-    t_events: dict
-    status: int
-    message: str
-    method: str
-    steps: int
-    rejected: int
-    dps: object
-    seconds: float
-    rtol: float
-    atol: float
-    y_exact: list = field(default_factory=list, repr=False)
-    t_events_exact: dict = field(default_factory=dict, repr=False)
-    t_events_error: dict = field(default_factory=dict)
-    _dense: list = field(default_factory=list, repr=False)
-    _problem: object = field(default=None, repr=False)
-    _unresolved_saddle: bool = field(default=False, repr=False)
-
-    @property
-    def success(self):
-        return self.status >= 0
-
-    def sol(self, tau):
-        """theta(tau) from the dense output (float64 array of shape (2m,))."""
-        tau = _validate.real(tau, "tau")
-        if not self._dense:
-            raise ValueError("no dense output: run gradient_flow(..., dense=True)")
-        if tau < 0 or tau > self.t[-1]:
-            raise ValueError(f"tau must be in [0, {self.t[-1]}], got {tau!r}")
-        starts = [float(s.t) for s in self._dense]
-        i = max(0, bisect.bisect_right(starts, float(tau)) - 1)
-        st = self._dense[i]
-        ar = self._problem.arith
-        with ar.context():
-            s = ar.number(tau) - st.t
-            if s > st.h:
-                s = st.h
-            return ar.to_float(_theta_at(st, s, ar, self._problem))
-
-    def as_dict(self):
-        """Plain data for JSON: events, status, counts, timing (not the trajectory)."""
-        return {"tau_loss": self.t_events.get("tau_loss"), "tau_param": self.t_events.get("tau_param"),
-                "method": self.method, "dps": self.dps, "steps": self.steps, "rejected": self.rejected,
-                "seconds": round(self.seconds, 4), "status": self.status, "message": self.message,
-                "t_final": float(self.t[-1]), "loss_initial": float(self.loss[0]),
-                "loss_final": float(self.loss[-1]), "rtol": self.rtol, "atol": self.atol,
-                "tau_loss_error": self.t_events_error.get("tau_loss"),
-                "tau_param_error": self.t_events_error.get("tau_param")}
 
 
 # ---------------------------------------------------------------------------
@@ -377,12 +298,12 @@ def _integrate(problem, solver, theta0, events, t_max, rtol, atol, max_steps, de
                 continue
             v = e.value(ctx, th_new)
             if v > 0:
-                s = _locate(lambda s: e.value(ctx, _theta_at(st, s, ar, problem)),
+                s = locate_event(lambda s: e.value(ctx, theta_at(st, s, ar, problem)),
                             ar.number(0), h, prev_val[e.name], v, t, ar)
-                s = _refine_event(solver, problem, ctx, e, st, t, y, lin, scale0, h, s, rtol)
+                s = refine_event(solver, problem, ctx, e, st, t, y, lin, scale0, h, s, rtol)
                 if check_precision:
                     speed = min(ar.norm2(lin[0]), ar.norm2(problem.gradient(y_new)[0]))
-                    why = event_resolution(ctx, e, _theta_at(st, s, ar, problem), rtol, t + s, speed)
+                    why = event_resolution(ctx, e, theta_at(st, s, ar, problem), rtol, t + s, speed)
                     if why:
                         raise PrecisionError(why)
                 found_exact[e.name] = t + s
@@ -468,47 +389,3 @@ def _linearise(solver, y, h, t):
     if ar.kind == "float" and not (np.all(np.isfinite(lin[0])) and np.all(np.isfinite(lin[2]))):
         raise PrecisionError(f"grad J or Hess J overflows float64 at tau = {float(t):.4g}; use method='exact'")
     return lin
-
-
-def _refine_event(solver, problem, ctx, event, st, t, y, lin, scale, h, s, rtol):
-    """The event's time t + s on the step (t, t + h), refined from its root s on the
-    dense output by stepping from (t, y) to t + s itself: the dense output is of
-    lower order than the step (for Radau IIA, O(h^4) against O(h^6)), and on the
-    long steps of a plateau its error dominated the hitting time (3e-7 relative for
-    tau_param from (1, 0), (1, 2) at 1/omega = 40, against 2e-13 for the states).
-    Newton on s with the dense output's slope of the event, at most EVENT_REFINE_ITER
-    steps; a step that fails leaves the last estimate."""
-    ar = problem.arith
-    for _ in range(EVENT_REFINE_ITER):
-        try:
-            y_s = solver.step(t, y, s, lin, scale)[0]
-        except StepRejected:
-            return s
-        theta_s = problem.theta(y_s)
-        if not ar.all_finite(theta_s):
-            return s
-        v = event.value(ctx, theta_s)
-        ds = s * ar.number(EVENT_SLOPE_STEP)
-        slope = (event.value(ctx, _theta_at(st, min(s + ds, h), ar, problem))
-                 - event.value(ctx, _theta_at(st, s - ds, ar, problem))) / (min(s + ds, h) - (s - ds))
-        if not slope > 0:
-            return s
-        s_new = min(max(s - v / slope, ar.number(0.5) * s), h)
-        if abs(s_new - s) <= ar.number(EVENT_REFINE_TOL) * rtol * (t + s):
-            return s_new
-        s = s_new
-    return s
-
-
-def _theta_at(st, s, ar, problem):
-    """theta at tau = st.t + s from a step's dense output (states are offsets
-    from st.base for the 'fast' problem)."""
-    y = st(s, ar)
-    return problem.theta(y) if st.base is None else st.base + y[: len(st.base)]
-
-
-def _locate(f, lo, hi, flo, fhi, t0, ar):
-    """The root of f on [lo, hi] (f(lo) <= 0 < f(hi)): the end where f > 0, to a
-    relative time accuracy of about 1e-14 (float) or 10^-(dps-5) (mpmath)."""
-    tol_rel = ar.number(1e-14) if ar.kind == "float" else ar.number(10) ** (-(ar.dps - 5))
-    return illinois(f, lo, hi, flo, fhi, tol_rel, offset=t0)[1]

@@ -7,6 +7,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _validate
+from ..backends import illinois
+from .integrator import StepRejected
+from .result import theta_at
 
 EPS = float(np.finfo(float).eps)
 EVENT_GAP_FRACTION = 0.1  # an event's quantity must be resolved to a tenth of its gap delta
@@ -14,6 +17,12 @@ EVENT_GAP_FRACTION = 0.1  # an event's quantity must be resolved to a tenth of i
 # fraction of the largest (a degenerate plateau is not a minimum), and the Newton step
 # to the minimum below the tolerance
 REST_MIN_CONDITION = 1e-8
+# an event located on the dense output is refined by stepping to it (Newton on its time,
+# with the dense output's slope from differences of this relative width), until the
+# time moves by less than EVENT_REFINE_TOL rtol tau
+EVENT_REFINE_ITER = 3
+EVENT_SLOPE_STEP = 1e-6
+EVENT_REFINE_TOL = 1e-3
 
 
 class EventContext:
@@ -125,3 +134,40 @@ def never_happen(ctx, lin, theta, pending, rtol, atol, check_precision):
             return None
     return (f"a strict local minimum (Hessian eigenvalues {float(min(lam)):.3g} to {float(lam_max):.3g}, "
             f"Newton step {float(d):.2g}): never {'; never '.join(reasons)} (quadratic model)")
+
+
+def refine_event(solver, problem, ctx, event, st, t, y, lin, scale, h, s, rtol):
+    """The event's time t + s on the step (t, t + h), refined from its root s on the
+    dense output by stepping from (t, y) to t + s itself: the dense output is of
+    lower order than the step (for Radau IIA, O(h^4) against O(h^6)), and on the
+    long steps of a plateau its error dominated the hitting time (3e-7 relative for
+    tau_param from (1, 0), (1, 2) at 1/omega = 40, against 2e-13 for the states).
+    Newton on s with the dense output's slope of the event, at most EVENT_REFINE_ITER
+    steps; a step that fails leaves the last estimate."""
+    ar = problem.arith
+    for _ in range(EVENT_REFINE_ITER):
+        try:
+            y_s = solver.step(t, y, s, lin, scale)[0]
+        except StepRejected:
+            return s
+        theta_s = problem.theta(y_s)
+        if not ar.all_finite(theta_s):
+            return s
+        v = event.value(ctx, theta_s)
+        ds = s * ar.number(EVENT_SLOPE_STEP)
+        slope = (event.value(ctx, theta_at(st, min(s + ds, h), ar, problem))
+                 - event.value(ctx, theta_at(st, s - ds, ar, problem))) / (min(s + ds, h) - (s - ds))
+        if not slope > 0:
+            return s
+        s_new = min(max(s - v / slope, ar.number(0.5) * s), h)
+        if abs(s_new - s) <= ar.number(EVENT_REFINE_TOL) * rtol * (t + s):
+            return s_new
+        s = s_new
+    return s
+
+
+def locate_event(f, lo, hi, flo, fhi, t0, ar):
+    """The root of f on [lo, hi] (f(lo) <= 0 < f(hi)): the end where f > 0, to a
+    relative time accuracy of about 1e-14 (float) or 10^-(dps-5) (mpmath)."""
+    tol_rel = ar.number(1e-14) if ar.kind == "float" else ar.number(10) ** (-(ar.dps - 5))
+    return illinois(f, lo, hi, flo, fhi, tol_rel, offset=t0)[1]

@@ -11,7 +11,7 @@ from .. import _validate
 from ..backends import MIN_DPS, Precision, illinois
 from ..loss import Loss
 from .linalg import eigh, phi
-from .problems import auto_dps
+from .plain import auto_dps
 
 
 @dataclass(frozen=True)
