@@ -6,9 +6,9 @@ from __future__ import annotations
 import fnmatch
 
 from .base import SUPPORTING, Claim, Falsifier, Part, Verdict
-from . import appendix_c, appendix_d, appendix_d2, general, mstar, optimization, section4, section5
+from . import appendix_c, appendix_d, appendix_d2, appendix_e, general, mstar, optimization, section4, section5
 
-_MODULES = (section4, section5, appendix_c, mstar, appendix_d, appendix_d2, optimization, general)
+_MODULES = (section4, section5, appendix_c, mstar, appendix_d, appendix_d2, optimization, appendix_e, general)
 REGISTRY = {c.id: c for mod in _MODULES for c in mod.CLAIMS}
 # parts that a module adds to a claim registered by another (see Part)
 for _mod in _MODULES:
