@@ -181,7 +181,7 @@ def _gradient_flow(loss, a0, w0, events, method, dps, t_max, rtol, atol, max_ste
         escalated = ""
     rested = []  # the digits at which 'exact' came to rest at a saddle
     for _ in range(SADDLE_DPS_DOUBLINGS if saddle_doublings is None else saddle_doublings):
-        if not (res._unresolved_saddle and method == "exact" and momentum is None):
+        if not (res.unresolved_saddle and method == "exact" and momentum is None):
             break
         rested.append(res.dps)
         res = _gradient_flow(loss, a0, w0, events, "exact", 2 * res.dps, t_max, rtol, atol, max_steps, dense,
@@ -342,7 +342,7 @@ def _integrate(problem, solver, theta0, events, t_max, rtol, atol, max_steps, de
     return FlowResult(t=np.array(ts), y=np.array(ys), loss=np.array(losses), t_events=found, status=status,
                       message=message, method=method, steps=steps, rejected=rejected, dps=problem.dps,
                       seconds=0.0, rtol=rtol, atol=atol, y_exact=ys_exact, t_events_exact=found_exact,
-                      _dense=dense_steps, _problem=problem, _unresolved_saddle=unresolved_saddle)
+                      _dense=dense_steps, _problem=problem, unresolved_saddle=unresolved_saddle)
 
 
 def rate_gap_jump(w, w_new):

@@ -24,7 +24,9 @@ class FlowResult:
     steps: accepted steps; rejected: rejected attempts; dps: digits used (None
     for float64); seconds: wall time;
     t_events_error: with error_estimate=True, {'tau_loss': estimated absolute error
-    of t_events['tau_loss'] (same units), ...} (None where a time is missing).
+    of t_events['tau_loss'] (same units), ...} (None where a time is missing);
+    unresolved_saddle: True when the run ended at rest at a saddle without a resolved
+    gradient component along its unstable directions (the message says so).
     `sol(tau)` evaluates the dense trajectory (theta at any tau in [0, t[-1]]).
     """
 
@@ -44,9 +46,9 @@ class FlowResult:
     y_exact: list = field(default_factory=list, repr=False)
     t_events_exact: dict = field(default_factory=dict, repr=False)
     t_events_error: dict = field(default_factory=dict)
+    unresolved_saddle: bool = False
     _dense: list = field(default_factory=list, repr=False)
     _problem: object = field(default=None, repr=False)
-    _unresolved_saddle: bool = field(default=False, repr=False)
 
     @property
     def success(self):
