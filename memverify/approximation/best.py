@@ -13,6 +13,7 @@ import scipy.special
 
 from .. import _validate
 from ..backends import MIN_DPS, Precision
+from ..targets.closed_forms import compiled_form
 from .constructions import projection_expsum
 from .errors import check_interval, check_norm, check_target, l1_error, quadrature_end, expsum_error
 from .remez import remez_expsum
@@ -56,6 +57,9 @@ def _l2_varpro(target, a0, w0, dps, maxiter):
     """min over w of ||rho - P_w rho||_{L2[0,inf)} (variable projection: for fixed
     rates the coefficients are the projection)."""
     prec = Precision(dps + 2 * len(w0))
+    # M_n of e^{-w t} at s (targets' derived closed form n!/(s + w)^(n+1)): the Gram matrix
+    # <e^{-w_i t}, e^{-w_j t}> is M_0, and d/dw_j of the fit's moment at w_j needs M_1
+    exp_m0, exp_m1 = (compiled_form("exp_moment", n, "mp") for n in (0, 1))
 
     def fg(theta):
         with prec.context():
@@ -64,10 +68,12 @@ def _l2_varpro(target, a0, w0, dps, maxiter):
                 return 1e300, np.zeros(len(W))
             b = [target.moment(0, x, dps=prec.dps) for x in W]
             m1 = [target.moment(1, x, dps=prec.dps) for x in W]
-            G = np.array([[1 / (x + y) for y in W] for x in W], dtype=object)
+            G = np.array([[exp_m0(x, y) for y in W] for x in W], dtype=object)
             a = prec.solve(G, b)
             e2 = target.norm2(dps=prec.dps) - sum(a[i] * b[i] for i in range(len(W)))
-            grad = [2 * a[j] * (m1[j] - sum(a[i] / (W[i] + W[j]) ** 2 for i in range(len(W)))) * W[j]
+            # e2 = ||rho||^2 - 2 a.b + a G a at the projection; d e2/dw_j = 2 a_j (M_1(w_j) -
+            # sum_i a_i M_1[e^{-w_i t}](w_j)), the a-derivative vanishing there
+            grad = [2 * a[j] * (m1[j] - sum(a[i] * exp_m1(W[j], W[i]) for i in range(len(W)))) * W[j]
                     for j in range(len(W))]
             e2 = max(e2, mpmath.mpf(10) ** (-prec.dps))
             return float(mpmath.log(e2)), np.array([float(g / e2) for g in grad])
