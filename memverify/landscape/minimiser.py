@@ -81,7 +81,9 @@ class Minimiser:
 
 
 def _local_search(loss, b0, v0):
-    """Local minimisation of J_d in float64 over (b, log v) with the exact gradient and Hessian."""
+    """Local minimisation of J_d in float64 over (b, log v) with the exact gradient and
+    Hessian (approximation.best's variable projection is the other local search of J_d,
+    kept for small errors; its docstring says why there are two)."""
     d = len(b0)
 
     def unpack(x):
