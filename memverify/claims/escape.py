@@ -319,7 +319,7 @@ PARTS = [
                   "e^{-5 w*/(2 omega)} (memverify.flow.split), so tau_param ~ omega^6 e^{5 w*/(2 omega)}: 5/2 times "
                   "the theorem's w0_l, and above the switched-off starts' 2 min(w*, v).",
         verify=verify_split_exponent, params={},
-        full_params={"inv_omegas": (100, 150, 200, 250, 300, 400, 500), "flow_inv_omegas": (20, 30, 40, 50)},
+        full_params={"inv_omegas": (100, 150, 200, 250, 300, 400, 500), "flow_inv_omegas": (30, 40, 50)},
         falsifiers=(Falsifier("the theorem's w0_l claimed as the split's exponent", {"claimed": "theorem"}),
                     Falsifier("the switched-off exponent 2 w* claimed for the split", {"claimed": "switched off"}),
                     Falsifier("a gap of order e^{-w*/omega} claimed on the slow curve", {"gap_claimed": 1.0})))),

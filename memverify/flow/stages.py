@@ -17,6 +17,12 @@ NEWTON_MAX_RATE = 0.9  # a contraction rate above this: the iteration diverges, 
 # the fast modes (h lambda > NESTED_FAST_REACH) for their quasi-equilibrium first, then
 # a Newton step of the slow ones with the fast eliminated, and again
 NESTED_FAST_REACH = 1e3
+# the nested iteration stops when its last correction is below this (in the error norm;
+# mpmath): on a slow curve the drift is a difference of terms far larger than itself (the
+# split start: E^{5/2} from O(E) terms, flow/split.py), so the stages' fast modes must be
+# solved far below the state's tolerance (with NEWTON_KAPPA the split's tau_param was 6%
+# off at 1/omega = 50, at every rtol up to 1e-13)
+NESTED_KAPPA = 1e-5
 NESTED_MAX_OUTER = 8
 NESTED_MAX_INNER = 6
 
@@ -100,7 +106,9 @@ def nested_newton(problem, W, y, Z, h, lam, Q, scale, why):
     fast = [j for j in range(n) if hl[j] > NESTED_FAST_REACH]
     z = [Q.T.dot(Zi) for Zi in Z]
     inv_h = 1 / h
-    tol = ar.number(NEWTON_KAPPA) * scale
+    # (in float64 the rounding of the stages' gradients stops the corrections near the
+    # standard tolerance: there it is NEWTON_KAPPA)
+    tol = ar.number(NESTED_KAPPA if ar.kind != "float" else NEWTON_KAPPA) * scale
 
     def residual_and_hessians(z, hessians):
         Y = [y + Q.dot(z[i]) for i in range(3)]
