@@ -33,7 +33,8 @@ SOLVERS = {"radau": RadauIIA, "exprb43": ExpRosenbrock}
 # flow may cross for real, as Figure 3's switched-off neurons do).  (Without the guard,
 # from (1, 0), (1, 2) at 1/omega = 50 and the default rtol a step took w_2 - w_1 from
 # +2.2e-3 to -4.4e-3, past the point where neuron 2 takes the amplitude over, and
-# tau_loss came out as 2.1e36 instead of 6.7e40.)
+# tau_loss came out as 2.1e36 instead of 6.7e40.  That jump came from stages solved too
+# loosely, since fixed (stages.NESTED_KAPPA); the guard stays as a safety net.)
 RATE_GAP_SHRINK = 0.5
 RATE_GAP_FLOOR = 1e-12
 # 'exact' at rest at a saddle without a resolved gradient component along its unstable
