@@ -391,3 +391,13 @@ def test_derive_subprocess():
             assert p.returncode == 0 and out.strip() and not err, (argv, err)
         else:
             assert_one_line_error(p.returncode, err)
+
+
+def test_bump_loss_at_a_huge_rate():
+    """Found by test_extreme_valid_input_gives_no_nan: at w = 3.3e102 the float64 count of
+    the Gaussian moment's lost digits multiplied its rounding factor (~1e205) by the
+    terms' sum and overflowed ("cannot convert float infinity to integer"); it is now
+    counted in logarithms, and J, its gradient and its Hessian come out finite."""
+    loss = Loss(MemoryBump(ExpSum([0.0], [1.0]), omega=1.0), 1)
+    for what in ("value", "gradient", "hessian"):
+        assert_all_finite(getattr(loss, what)([0.0], [3.3482071485898266e+102]), what)

@@ -150,9 +150,12 @@ class MemoryBump(Target):
             mu, sg = 1 / float(self.omega), float(self.sigma)
             val, ab = compiled_form("gauss_moment_abs", n, "float")(x, mu, sg)
             if val != 0 and math.isfinite(val) and math.isfinite(ab):
-                lost = math.ceil(math.log10(self._rounding_factor(math, gauss_ops(n), x, sg, mu) * ab / abs(val)))
-                if lost <= 12:
-                    return val, lost
+                factor = self._rounding_factor(math, gauss_ops(n), x, sg, mu)
+                # (in logarithms: the product overflows float64 at huge s, e.g. 3e102)
+                if math.isfinite(factor) and factor > 0 and ab > 0:
+                    lost = math.ceil(math.log10(factor) + math.log10(ab) - math.log10(abs(val)))
+                    if lost <= 12:
+                        return val, lost
         return None, self._digits_lost_mp(n, s)
 
     def _digits_lost_mp(self, n, s):
