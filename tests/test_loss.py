@@ -438,5 +438,8 @@ def test_mpmath_loss_does_not_use_wide_balls(monkeypatch):
 
     monkeypatch.setattr(MemoryBump, "moments_in", wide)
     got = loss.gradient(a, w, dps=40)
+    # the falsifier: the same balls' midpoints (what the arb evaluation rounds) are 1e-6 off
+    moved = [float(x.mid()) for x in loss.gradient(a, w, dps=40, arb=True)]
+    assert max(abs(x - float(y)) for x, y in zip(moved, ref)) > 1e-7
     with mp.workdps(40):
         assert all(abs(x - y) <= mp.mpf(10) ** -35 * (1 + abs(y)) for x, y in zip(got, ref))

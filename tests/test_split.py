@@ -98,3 +98,21 @@ def test_mirror_split_gives_the_same_time(a1, inv):
     r, m = split_tau_param(T, a1, 0.02), split_tau_param(T, 1.0 - a1, 0.02)
     assert r["side"] == -m["side"]
     assert abs(r["tau_param"] / m["tau_param"] - 1) < 20 * math.exp(-inv / 2), (r["tau_param"], m["tau_param"])
+
+
+@pytest.mark.parametrize("loose", [False, True])
+def test_flow_follows_the_curve_at_50_with_tight_stages(loose, monkeypatch):
+    """At 1/omega = 50 the flow at default settings gives the slow curve's tau_param to
+    1e-6 (1.5e-8 measured): the nested stage iteration stops at stages.NESTED_KAPPA.
+    The falsifier: stopped at NEWTON_KAPPA (as before) the drift, u^3 with u the rates' gap
+    held by the stages, is off and so is tau_param, by 6%.  (From 1/omega = 60 on the
+    flow is off again, 10% at 60: README, 'The flow's split times'.)"""
+    from memverify.flow import stages
+
+    if loose:
+        monkeypatch.setattr(stages, "NESTED_KAPPA", stages.NEWTON_KAPPA)
+    T = _bump(50)
+    flow = gradient_flow(Loss(T, 2), [0.25, 0.75], [1.0, 1.0], events=[ParamSeparation(0.02)], method="fast",
+                         on_precision="exact", t_max=1e300, dense=False).t_events["tau_param"]
+    err = abs(flow / float(split_tau_param(T, 0.25, 0.02)["tau_param"]) - 1)
+    assert (err > 1e-2) if loose else (err < 1e-6), err

@@ -39,8 +39,8 @@ RATE_GAP_SHRINK = 0.5
 RATE_GAP_FLOOR = 1e-12
 # 'exact' at rest at a saddle without a resolved gradient component along its unstable
 # directions: an invariant set, or too few digits to see the slow motion off it (the
-# split start at 1/omega = 80 rested at dps = 60; its drift there is ~e^{-2.4/omega} =
-# 1e-83).  The run is repeated with twice the digits, up to this many times
+# split start at 1/omega = 80 rested at dps = 60; its drift there is ~e^{-5/(2 omega)} =
+# 1e-87, flow/split.py).  The run is repeated with twice the digits, up to this many times
 SADDLE_DPS_DOUBLINGS = 2
 # the reference run of error_estimate=True in 'exact' also has more digits (this factor),
 # so that its difference shows too few digits as well as too loose a tolerance (the
