@@ -63,17 +63,17 @@ def _landscape(args):
 
     import mpmath
 
-    from . import _validate
+    from . import validation
     from .backends import MIN_DPS
     from .landscape import certified_spectrum, global_minimiser, ordered_partitions, point_on_coincided_space, \
         surjections
     from .loss import Loss
     from .targets import parse_target
 
-    m = _validate.integer(args.m, "--m", minimum=1)
+    m = validation.integer(args.m, "--m", minimum=1)
     if m > 8:
         raise ValueError(f"--m must be <= 8 (the spaces are enumerated), got {m}")
-    dps = _validate.integer(args.dps, "--dps", minimum=MIN_DPS)
+    dps = validation.integer(args.dps, "--dps", minimum=MIN_DPS)
     target = parse_target(args.target)
     out = {"target": target.spec(), "m": m, "m_factorial": math.factorial(m), "dps": dps, "levels": []}
     tol = float(mpmath.mpf(10) ** (-(dps // 2)))

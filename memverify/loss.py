@@ -10,7 +10,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from . import _validate
+from . import validation
 from .backends import Precision, PrecisionError, compile_exprs, rounding_bound
 from .symbolic import Moment, derive, loss_value, norm_symbol
 from .targets import Target
@@ -60,15 +60,15 @@ class Loss:
             raise TypeError(f"target must be a memverify target (ExpSum, MemoryBump, PowerLaw, Airy), "
                             f"got {type(target).__name__}")
         self.target = target
-        self.m = _validate.integer(m, "m", minimum=1)
+        self.m = validation.integer(m, "m", minimum=1)
         self._norm2_cache = {}
 
     def __repr__(self):
         return f"Loss({self.target.spec()}, m={self.m})"
 
     def _evaluate(self, what, a, w, dps, arb):
-        a = _validate.vector(a, "a", length=self.m)
-        w = _validate.vector(w, "w", length=self.m, positive_entries=True)
+        a = validation.vector(a, "a", length=self.m)
+        w = validation.vector(w, "w", length=self.m, positive_entries=True)
         prec = Precision(dps, arb)
         f = _compiled(self.m, what, prec.kind)
         orders = _ORDERS[what]

@@ -15,7 +15,7 @@ import numpy as np
 import scipy.integrate
 import scipy.linalg
 
-from . import _validate
+from . import validation
 
 
 def _matrix(x, name, shape=None):
@@ -34,8 +34,8 @@ def bump_input(centre, width, amplitude):
     """A smooth input path with compact support [centre - width, centre + width]:
     x_s = amplitude * exp(1 - 1/(1 - u^2)), u = (s - centre)/width (peak = amplitude).
     `amplitude` is a vector of length d."""
-    centre = float(_validate.real(centre, "centre"))
-    width = float(_validate.positive(width, "width"))
+    centre = float(validation.real(centre, "centre"))
+    width = float(validation.positive(width, "width"))
     amp = _matrix(amplitude, "amplitude")
     if amp.ndim != 1:
         raise ValueError(f"amplitude must be a vector, got shape {amp.shape}")
@@ -83,8 +83,8 @@ class LinearRNN:
     def diagonal(cls, a, w):
         """The diagonal model of an exponential sum sum_i a_i e^{-w_i t}:
         W = -diag(w), U = a (d = 1), c = 1 (the proofs of Thm 4.1 / 4.2)."""
-        w = _validate.vector(w, "w", positive_entries=True)
-        a = _validate.vector(a, "a", length=len(w))
+        w = validation.vector(w, "w", positive_entries=True)
+        a = validation.vector(a, "a", length=len(w))
         return cls(np.ones(len(w)), -np.diag(np.array(w, dtype=float)),
                    np.array(a, dtype=float).reshape(-1, 1))
 
@@ -93,7 +93,7 @@ class LinearRNN:
 
     def kernel(self, t):
         """rho(t) = c^T e^{Wt} U (eq. 7, Lemma A.1), shape (d,), t >= 0."""
-        t = float(_validate.real(t, "t"))
+        t = float(validation.real(t, "t"))
         if t < 0:
             raise ValueError(f"t must be >= 0, got {t!r}")
         return self._kernel(t)
@@ -113,7 +113,7 @@ class LinearRNN:
 
     def _start(self, x, t, t0):
         if t0 is not None:
-            return float(_validate.real(t0, "t0"))
+            return float(validation.real(t0, "t0"))
         support = getattr(x, "support", None)
         if support is None:
             raise ValueError("t0 is required unless the input path has a .support (see bump_input)")
@@ -129,7 +129,7 @@ class LinearRNN:
     def output_convolution(self, x, t, t0=None, rtol=1e-11):
         """y_t = int_0^{t - t0} c^T e^{Ws} U x_{t-s} ds (eq. 7), x = 0 before t0."""
         self._check_input(x)
-        t = float(_validate.real(t, "t"))
+        t = float(validation.real(t, "t"))
         t0 = self._start(x, t, t0)
         if t <= t0:
             return 0.0
@@ -144,7 +144,7 @@ class LinearRNN:
     def output_ode(self, x, t, t0=None, rtol=1e-11):
         """y_t = c^T h_t with h' = W h + U x_t integrated from h_{t0} = 0 (eq. 6)."""
         self._check_input(x)
-        t = float(_validate.real(t, "t"))
+        t = float(validation.real(t, "t"))
         t0 = self._start(x, t, t0)
         if t <= t0:
             return 0.0

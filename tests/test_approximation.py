@@ -246,3 +246,23 @@ def test_cutoff_is_the_derived_c1_step():
     v = cutoff(us)
     assert np.all(v[us <= 0] == 1) and np.all(v[us >= 1] == 0) and np.all(np.diff(v) <= 0)
     assert all(abs(float(cutoff(x, dps=30)) - y) < 1e-15 for x, y in zip(us, v))
+
+
+@pytest.mark.parametrize("target, m, bound, loser", [
+    (PowerLaw(3), 8, 3e-6, "trust region"),          # float64 J_8 cancels: 5.56e-6
+    (PowerLaw(1.5), 5, 2.5e-3, "variable projection"),  # a higher minimum from the same start: 4.37e-3
+])
+def test_best_l2_is_the_lower_of_the_two_searches(target, m, bound, loser):
+    from memverify.approximation.best import _default_start
+    from memverify.landscape import minimiser
+    r = best_expsum(target, m, "L2", dps=30)
+    assert r.success and float(r.error) < bound
+    assert float(r.error) == pytest.approx(min(r.info["local_minima"]) ** 0.5, rel=1e-6)
+    # the falsifier: the losing search alone, from the same start (the old best_expsum was
+    # variable projection only, global_minimiser's local search the trust region only)
+    a0, w0 = _default_start(target, m, None)
+    if loser == "trust region":
+        alone = minimiser._trust_region(Loss(target, m), a0, w0)
+    else:
+        alone = minimiser._variable_projection(target, w0, 30, 400)
+    assert alone[0] ** 0.5 > bound

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import math
 
-import mpmath
 import numpy as np
 import scipy.integrate
 import scipy.optimize
 import scipy.special
 
-from .. import _validate
+from .. import validation
 from ..backends import MIN_DPS, Precision
-from ..targets.closed_forms import compiled_form
+from ..landscape import local_minimiser
 from .constructions import projection_expsum
 from .errors import check_interval, check_norm, check_target, l1_error, quadrature_end, expsum_error
 from .remez import remez_expsum
@@ -53,45 +52,6 @@ def _l2_grid_fit(target, w, T):
     return tuple(np.linalg.lstsq(A, y, rcond=None)[0].tolist())
 
 
-def _l2_varpro(target, a0, w0, dps, maxiter):
-    """min over w of ||rho - P_w rho||_{L2[0,inf)} (variable projection: for fixed
-    rates the coefficients are the projection), a local search from w0 in mpmath.
-    landscape.minimiser has the other local search of the same J (float64 trust
-    region with the exact Hessian, then Newton): neither replaces the other.  This one
-    resolves small errors (PowerLaw(3), m = 8: 2.55e-6 against the trust region's
-    5.56e-6, where float64 J cancels); the trust region leaves the plateau of a far
-    memory (bump at 1/omega = 60, 100, m = 2: J = 1.7313, 1.7484 where this one stays
-    at the plateau's 1.7725, from the same starts)."""
-    prec = Precision(dps + 2 * len(w0))
-    # M_n of e^{-w t} at s (targets' derived closed form n!/(s + w)^(n+1)): the Gram matrix
-    # <e^{-w_i t}, e^{-w_j t}> is M_0, and d/dw_j of the fit's moment at w_j needs M_1
-    exp_m0, exp_m1 = (compiled_form("exp_moment", n, "mp") for n in (0, 1))
-
-    def fg(theta):
-        with prec.context():
-            W = [mpmath.exp(mpmath.mpf(float(x))) for x in theta]
-            if len(set(W)) < len(W):
-                return 1e300, np.zeros(len(W))
-            b = [target.moment(0, x, dps=prec.dps) for x in W]
-            m1 = [target.moment(1, x, dps=prec.dps) for x in W]
-            G = np.array([[exp_m0(x, y) for y in W] for x in W], dtype=object)
-            a = prec.solve(G, b)
-            e2 = target.norm2(dps=prec.dps) - sum(a[i] * b[i] for i in range(len(W)))
-            # e2 = ||rho||^2 - 2 a.b + a G a at the projection; d e2/dw_j = 2 a_j (M_1(w_j) -
-            # sum_i a_i M_1[e^{-w_i t}](w_j)), the a-derivative vanishing there
-            grad = [2 * a[j] * (m1[j] - sum(a[i] * exp_m1(W[j], W[i]) for i in range(len(W)))) * W[j]
-                    for j in range(len(W))]
-            e2 = max(e2, mpmath.mpf(10) ** (-prec.dps))
-            return float(mpmath.log(e2)), np.array([float(g / e2) for g in grad])
-
-    theta0 = np.log(np.array([float(x) for x in w0]))
-    res = scipy.optimize.minimize(fg, theta0, jac=True, method="BFGS",
-                                  options={"maxiter": maxiter, "gtol": 1e-9})
-    w = np.sort(np.exp(res.x))
-    a, wm = projection_expsum(target, tuple(w.tolist()), dps)
-    return a, wm, res
-
-
 def _l1_objective(target, interval, m):
     """L1 error and its gradient in (c, theta): a_j = c_j w_j, w_j = e^{theta_j};
     the gradient needs only the sign pattern of the error (roots)."""
@@ -125,8 +85,9 @@ def best_expsum(target, m, norm="L1", interval=None, dps=30, start=None, maxiter
     """A best m-term exponential sum for `target` in the given norm on [0, inf)
     (interval=None) or [0, T] (interval=(0, T)).
 
-    Methods: L2 on [0, inf): variable projection (rates by BFGS on log w, the
-    coefficients solve the Gram system exactly, in mpmath at dps digits);
+    Methods: L2 on [0, inf): `landscape.local_minimiser`, the one local search of
+    J_m = ||rho - sum||^2 that `global_minimiser` also uses (the lower of a float64 trust
+    region and variable projection in mpmath, polished by Newton's method at dps digits);
     L1: BFGS on (mass a_j/w_j, log w_j) with the exact gradient of the L1
     error (which depends only on the error's sign changes), from the L2-best
     sum (or `start`); L-infinity: the nonlinear Remez exchange (Newton on the
@@ -135,11 +96,11 @@ def best_expsum(target, m, norm="L1", interval=None, dps=30, start=None, maxiter
     `expsum_error` at dps digits.  status 1 with a message when a method did not
     converge.  These are local methods: 'best' means the best found from the start."""
     check_target(target)
-    m = _validate.integer(m, "m", minimum=1)
+    m = validation.integer(m, "m", minimum=1)
     norm = check_norm(norm)
     interval = check_interval(interval)
-    dps = _validate.integer(dps, "dps", minimum=MIN_DPS)
-    maxiter = _validate.integer(maxiter, "maxiter", minimum=1)
+    dps = validation.integer(dps, "dps", minimum=MIN_DPS)
+    maxiter = validation.integer(maxiter, "maxiter", minimum=1)
     if start is not None:
         if isinstance(start, ExpSumApprox):
             a0, w0 = start.a, start.w
@@ -148,17 +109,18 @@ def best_expsum(target, m, norm="L1", interval=None, dps=30, start=None, maxiter
                 a0, w0 = start
             except (TypeError, ValueError):
                 raise TypeError("start must be an ExpSumApprox or a pair (a, w)") from None
-        w0 = _validate.vector(w0, "start w", positive_entries=True, distinct=True)
-        a0 = _validate.vector(a0, "start a", length=len(w0))
+        w0 = validation.vector(w0, "start w", positive_entries=True, distinct=True)
+        a0 = validation.vector(a0, "start a", length=len(w0))
         if len(w0) != m:
             raise ValueError(f"start must have {m} terms, got {len(w0)}")
     else:
         a0, w0 = _default_start(target, m, interval)
     if norm == "L2" and interval is None:
-        a, w, res = _l2_varpro(target, a0, w0, dps, maxiter)
-        err = expsum_error(target, a, w, "L2", None, dps=dps)
-        return ExpSumApprox(a, w, "L2", err, None, "variable projection (BFGS on log w, Gram solve)",
-                            0 if res.success else 1, str(res.message), {"iterations": int(res.nit)})
+        M = local_minimiser(target, a0, w0, dps, maxiter)
+        err = expsum_error(target, M.b, M.v, "L2", None, dps=dps)
+        return ExpSumApprox(M.b, M.v, "L2", err, None, "landscape.local_minimiser (the lower of a float64 trust "
+                            "region and variable projection, polished by Newton's method)",
+                            M.status, M.message, {"local_minima": [float(c) for c in M.candidates]})
     if norm == "L2":
         raise ValueError("norm='L2' is implemented on [0, inf) only (interval=None)")
     if norm == "L1":
@@ -195,8 +157,9 @@ def best_l1(target, m, interval, dps, a0, w0, maxiter, from_l2):
     L2 sum first when from_l2 and the target is integrable on [0, inf)): an ExpSumApprox."""
     if from_l2 and interval is None and target.integrable:
         try:
-            a0, w0, _ = _l2_varpro(target, a0, w0, min(dps, 30), 200)
-        except (ZeroDivisionError, ValueError):
+            M = local_minimiser(target, a0, w0, min(dps, 30), 200)
+            a0, w0 = M.b, M.v
+        except ValueError:
             pass
     w0 = np.array([float(x) for x in w0])
     c0 = np.array([float(x) for x in a0]) / w0

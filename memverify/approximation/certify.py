@@ -9,7 +9,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from .. import _validate
+from .. import validation
 from ..backends import Precision, compile_exprs, to_arb
 from ..targets import powerlaw_kernel
 
@@ -36,14 +36,14 @@ def certified_l1_bound(alpha, a, w, t_end, delta=1e-3, t_first=1e-3, dps=30):
     int |e| <= (1+t_end)^(1-alpha)/(alpha-1) + sum_j |a_j| e^{-w_j t_end}/w_j.
     Returns the upper end of the resulting ball (a float rounded up by arb)."""
     import flint
-    alpha = _validate.real(alpha, "alpha")
+    alpha = validation.real(alpha, "alpha")
     if not alpha > 1:
         raise ValueError(f"alpha must be > 1, got {alpha!r}")
-    w = _validate.vector(w, "w", positive_entries=True)
-    a = _validate.vector(a, "a", length=len(w))
-    t_end = float(_validate.positive(t_end, "t_end"))
-    delta = float(_validate.positive(delta, "delta"))
-    t_first = float(_validate.positive(t_first, "t_first"))
+    w = validation.vector(w, "w", positive_entries=True)
+    a = validation.vector(a, "a", length=len(w))
+    t_end = float(validation.positive(t_end, "t_end"))
+    delta = float(validation.positive(delta, "delta"))
+    t_first = float(validation.positive(t_first, "t_first"))
     prec = Precision(dps, arb=True)
     with prec.context():
         al = to_arb(alpha)

@@ -12,9 +12,10 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from .. import _validate
+from .. import validation
 from ..backends import MIN_DPS, Precision, compile_exprs, illinois
 from ..targets import PowerLaw
+from ..targets.closed_forms import compiled_form
 from .errors import check_target, expsum_error
 from .result import ExpSumApprox
 
@@ -30,13 +31,14 @@ def projection_expsum(target, w, dps=None):
     about e^{3.5 m} for w_j = j), so the solve runs at 20 + 1.6 m digits
     unless dps is larger."""
     check_target(target)
-    w = _validate.vector(w, "w", positive_entries=True, distinct=True)
+    w = validation.vector(w, "w", positive_entries=True, distinct=True)
     work = max(dps or 0, 20 + int(1.6 * len(w)))
     prec = Precision(work)
     with prec.context():
         W = [mpmath.mpf(x) for x in w]
         b = [target.moment(0, x, dps=prec.dps) for x in W]
-        G = np.array([[1 / (x + y) for y in W] for x in W], dtype=object)
+        gram = compiled_form("exp_pair", 0, "mp")  # <e^{-x t}, e^{-y t}>, derived in targets
+        G = np.array([[gram(x, y) for y in W] for x in W], dtype=object)
         sol = prec.solve(G, b)
         return tuple(sol[i] for i in range(len(W))), tuple(W)
 
@@ -52,8 +54,8 @@ def lemma_a2_expsum(target, m, dps=30):
     L2[0, inf) projection (equivalently the weighted L2 approximation of
     R(u) = rho(-log u)/u on [0, 1] with weight u); its L1 error is measured."""
     check_target(target)
-    m = _validate.integer(m, "m", minimum=1)
-    dps = _validate.integer(dps, "dps", minimum=MIN_DPS)
+    m = validation.integer(m, "m", minimum=1)
+    dps = validation.integer(dps, "dps", minimum=MIN_DPS)
     a, w = projection_expsum(target, list(range(1, m + 1)), dps)
     err = expsum_error(target, a, w, "L1", None, dps=_error_dps(a, dps))
     return ExpSumApprox(a, w, "L1", err, None, "Lemma A.2: W = -diag(1..m), L2 projection of p(e^-t)",
@@ -100,10 +102,10 @@ def thm42_expsum(target, m, alpha, beta, dps=30):
     near-best (Chebyshev) polynomial of degree m - 1 approximating q (eqs. 50-61).
     Error measured in L1[0, inf)."""
     check_target(target)
-    m = _validate.integer(m, "m", minimum=1)
-    alpha = _validate.integer(alpha, "alpha", minimum=0)
-    beta = _validate.positive(beta, "beta")
-    dps = _validate.integer(dps, "dps", minimum=MIN_DPS)
+    m = validation.integer(m, "m", minimum=1)
+    alpha = validation.integer(alpha, "alpha", minimum=0)
+    beta = validation.positive(beta, "beta")
+    dps = validation.integer(dps, "dps", minimum=MIN_DPS)
     with mpmath.workdps(dps + int(0.8 * m) + 10):
         kappa = mpmath.mpf(beta) / (alpha + 1)
         a, w = polynomial_route_expsum(thm42_q(target, alpha, mpmath.mpf(beta)), m, kappa, dps)
@@ -120,12 +122,12 @@ def condition_13_gamma(target, alpha, beta, normalisation="proof", t_max=None, n
     the 5-point central difference of the float64 kernel (float64 evidence: the
     supremum is estimated, not certified)."""
     check_target(target)
-    alpha = _validate.integer(alpha, "alpha", minimum=0)
-    beta = float(_validate.positive(beta, "beta"))
+    alpha = validation.integer(alpha, "alpha", minimum=0)
+    beta = float(validation.positive(beta, "beta"))
     if normalisation not in ("proof", "printed"):
         raise ValueError(f"normalisation must be 'proof' or 'printed', got {normalisation!r}")
-    t_max = 60.0 if t_max is None else float(_validate.positive(t_max, "t_max"))
-    n = _validate.integer(n, "n", minimum=10)
+    t_max = 60.0 if t_max is None else float(validation.positive(t_max, "t_max"))
+    n = validation.integer(n, "n", minimum=10)
     N = Precision(None)
     h = 1e-3 * t_max / 60.0
     ts = np.linspace(4 * alpha * h, t_max, n)   # (the stencil stays inside t >= 0)
@@ -196,9 +198,9 @@ def appendix_b_route(omega, m, T, n_grid=None):
     from the sign changes of the integrand and the primitives (float64), and
     cheb are the Chebyshev coefficients of Q on [0, 1] (the sum is
     phi(t) = s Q(s), s = e^{-t/T})."""
-    omega = float(_validate.positive(omega, "omega"))
-    m = _validate.integer(m, "m", minimum=1)
-    T = float(_validate.positive(T, "T"))
+    omega = float(validation.positive(omega, "omega"))
+    m = validation.integer(m, "m", minimum=1)
+    T = float(validation.positive(T, "T"))
     C = np.polynomial.chebyshev
     rt = truncated_powerlaw(omega, T)
     k = np.arange(m)
@@ -247,9 +249,9 @@ def _cheb_coeffs_dct(vals):
 def appendix_b_expsum(omega, m, T, dps=30):
     """The Appendix B route's sum itself (a, w), w_j = j/T, for small m (the
     monomial coefficients need about 0.8 m digits)."""
-    omega = _validate.positive(omega, "omega")
-    m = _validate.integer(m, "m", minimum=1)
-    T = _validate.positive(T, "T")
+    omega = validation.positive(omega, "omega")
+    m = validation.integer(m, "m", minimum=1)
+    T = validation.positive(T, "T")
     if m > 400:
         raise ValueError(f"m must be <= 400 for the explicit sum (coefficients of ~1e{int(0.77 * m)}), got {m}")
     rho = PowerLaw(1 + omega)

@@ -10,7 +10,7 @@ import math
 import mpmath
 import numpy as np
 
-from .. import _validate
+from .. import validation
 from ..backends import MIN_DPS, Precision, PrecisionError, illinois
 from ..targets import Target
 from .result import NORMS
@@ -36,8 +36,8 @@ def check_interval(interval):
         return None
     if not isinstance(interval, (tuple, list)) or len(interval) != 2:
         raise TypeError(f"interval must be None or a pair (0, T), got {interval!r}")
-    lo = _validate.real(interval[0], "interval[0]")
-    hi = _validate.positive(interval[1], "interval[1]")
+    lo = validation.real(interval[0], "interval[0]")
+    hi = validation.positive(interval[1], "interval[1]")
     if lo != 0:
         raise ValueError(f"interval must start at 0 (the kernel lives on [0, T]), got {interval!r}")
     return (0, hi)
@@ -139,10 +139,10 @@ def expsum_error(target, a, w, norm="L1", interval=None, dps=None):
     check_target(target)
     norm = check_norm(norm)
     interval = check_interval(interval)
-    w = _validate.vector(w, "w", positive_entries=True)
-    a = _validate.vector(a, "a", length=len(w))
+    w = validation.vector(w, "w", positive_entries=True)
+    a = validation.vector(a, "a", length=len(w))
     if dps is not None:
-        dps = _validate.integer(dps, "dps", minimum=MIN_DPS)
+        dps = validation.integer(dps, "dps", minimum=MIN_DPS)
     guard = max(0, int(math.log10(max(sum(abs(float(x)) for x in a), 1.0))))
     if dps is None and guard > 8:
         raise PrecisionError(f"the coefficients cancel (sum |a_j| ~ 1e{guard}): float64 cannot resolve "

@@ -9,7 +9,7 @@ import math
 import mpmath
 import numpy as np
 
-from .. import _validate
+from .. import validation
 from ..targets import PowerLaw
 from .constructions import appendix_b_route
 from .errors import expsum_error
@@ -24,11 +24,11 @@ def sinc_expsum(alpha, h, k_lo, k_hi, dps=None, shift=0.0):
     """(1+t)^-alpha = Gamma(alpha)^-1 int_R e^{alpha x - e^x} e^{-e^x t} dx, by the
     trapezoidal rule x_k = shift + k h, k = k_lo..k_hi: a_k = h e^{alpha x_k - e^{x_k}}/Gamma(alpha),
     w_k = e^{x_k}.  Returns (a, w) (floats, or mpf at dps)."""
-    alpha = _validate.positive(alpha, "alpha")
-    shift = float(_validate.real(shift, "shift"))
-    h = _validate.positive(h, "h")
-    k_lo = _validate.integer(k_lo, "k_lo")
-    k_hi = _validate.integer(k_hi, "k_hi")
+    alpha = validation.positive(alpha, "alpha")
+    shift = float(validation.real(shift, "shift"))
+    h = validation.positive(h, "h")
+    k_lo = validation.integer(k_lo, "k_lo")
+    k_hi = validation.integer(k_hi, "k_hi")
     if k_hi < k_lo:
         raise ValueError(f"k_hi must be >= k_lo, got {k_lo}..{k_hi}")
     if dps is None:
@@ -48,8 +48,8 @@ def sinc_width(omega, eps, hs=None):
     L1 error for rho = (1+t)^-(1+omega) is <= eps (float64 errors).  Returns an
     ExpSumApprox with error = its L1 error, relative_error = that over
     ||rho||_1 = 1/omega, and info {h, k_lo, k_hi}."""
-    omega = float(_validate.positive(omega, "omega"))
-    eps = float(_validate.positive(eps, "eps"))
+    omega = float(validation.positive(omega, "omega"))
+    eps = float(validation.positive(eps, "eps"))
     target = PowerLaw(1 + omega)
     mass = 1 / omega
     L = math.log(1 / eps)
@@ -94,9 +94,9 @@ def appendix_b_width(omega, eps, m_max=4096):
     the relative error, beta = 2/T) reaches relative L1 error <= eps for
     rho = (1+t)^-(1+omega).  Returns a dict (plain data); m is None when even
     m_max is not enough (then 'm_lower' says the width exceeds m_max)."""
-    omega = float(_validate.positive(omega, "omega"))
-    eps = float(_validate.positive(eps, "eps"))
-    m_max = _validate.integer(m_max, "m_max", minimum=1)
+    omega = float(validation.positive(omega, "omega"))
+    eps = float(validation.positive(eps, "eps"))
+    m_max = validation.integer(m_max, "m_max", minimum=1)
     mass = 1 / omega
     T = (eps / 2) ** (-1 / omega) - 1
     grid = sorted({max(1, math.ceil(2 ** (k / 4))) for k in range(0, int(4 * math.log2(m_max)) + 1)})

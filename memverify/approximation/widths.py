@@ -8,7 +8,7 @@ import dataclasses
 
 import mpmath
 
-from .. import _validate
+from .. import validation
 from ..targets import PowerLaw
 from .best import best_l1
 from .constructions import appendix_b_expsum
@@ -39,9 +39,9 @@ def best_width(omega, eps, m_hi, maxiter=300):
     bisection in m (assumes the error found decreases with m).  Returns the
     ExpSumApprox (its L1 error in `error`, the relative one, times omega, in
     `relative_error`) and the list of (m, relative error) tried."""
-    omega = float(_validate.positive(omega, "omega"))
-    eps = float(_validate.positive(eps, "eps"))
-    m_hi = _validate.integer(m_hi, "m_hi", minimum=1)
+    omega = float(validation.positive(omega, "omega"))
+    eps = float(validation.positive(eps, "eps"))
+    m_hi = validation.integer(m_hi, "m_hi", minimum=1)
     target = PowerLaw(1 + omega)
     tried, found = [], {}
 
@@ -68,8 +68,8 @@ def curse_of_memory_row(omega, eps, routes=("appendix_b", "sinc", "best"), m_max
     """One cell of the m(omega, eps) table for rho = (1+t)^-(1+omega) and relative
     L1 error eps: the paper's bound shape omega eps^(-1/omega) and, per route,
     the width reached, its error and w_min.  Plain data."""
-    omega = float(_validate.positive(omega, "omega"))
-    eps = float(_validate.positive(eps, "eps"))
+    omega = float(validation.positive(omega, "omega"))
+    eps = float(validation.positive(eps, "eps"))
     for r in routes:
         if r not in ("appendix_b", "sinc", "best"):
             raise ValueError(f"routes must be among 'appendix_b', 'sinc', 'best', got {r!r}")

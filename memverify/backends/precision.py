@@ -13,7 +13,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from .. import _validate
+from .. import validation
 
 KINDS = ("float", "mp", "arb")
 # the fewest digits any entry point accepts: mpmath or arb below float64's ~16 digits
@@ -34,7 +34,7 @@ class Precision:
 
     def __init__(self, dps=None, arb=False):
         if dps is not None:
-            dps = _validate.integer(dps, "dps", minimum=MIN_DPS)
+            dps = validation.integer(dps, "dps", minimum=MIN_DPS)
         if not isinstance(arb, (bool, np.bool_)):
             raise TypeError(f"arb must be True or False, got {arb!r}")
         if arb and dps is None:

@@ -12,7 +12,7 @@ from sympy.polys.matrices import DomainMatrix
 
 from ..symbolic import AbsTemplateMoment, TemplateMoment, derive, memory_target, parameters
 from ..symbolic.paper import prop_c2_gradient, prop_c3_E, prop_c3_hessian
-from ._tools import GENERAL_M_NOTE, check_entries
+from .tools import GENERAL_M_NOTE, check_entries
 from .base import Claim, Falsifier, Verdict
 
 # ---------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from ..symbolic import Moment, derive, norm_symbol, reduce_integrals
 from ..symbolic.landscape import critical_moments, on_coincided_space, reduced_parameters
 from ..symbolic.paper import thm_d3_critical_entry, thm_d3_entries
 from ..targets import ExpSum, PowerLaw
-from ._tools import GENERAL_M_NOTE, ball_str, nonzero, refute_at_witness, residual
+from .tools import GENERAL_M_NOTE, ball_str, nonzero, refute_at_witness, residual
 from .base import Claim, Falsifier, Part, Verdict
 
 # ---------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from ..landscape import certified_spectrum, exact_fraction, global_minimiser, su
 from ..loss import Loss
 from ..symbolic.landscape import a_1, a_hat, c_hat, line_congruence, line_hessian, two_term_optimality, w_hat
 from ..targets import ExpSum, PowerLaw
-from ._tools import ball_str
+from .tools import ball_str
 from .base import Claim, Falsifier, Verdict
 
 _CM_TARGETS = {"powerlaw": PowerLaw(Fraction(3, 2)),

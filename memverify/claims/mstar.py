@@ -19,7 +19,7 @@ from ..symbolic import TemplateMoment, derive, memory_target, model, parameters
 from ..symbolic.landscape import memory_norm, memory_specialise, on_mstar
 from ..symbolic.paper import prop_c3_E
 from ..targets import ExpSum, MemoryBump
-from ._tools import ball_str, check_entries, evaluate_arb, residual
+from .tools import ball_str, check_entries, evaluate_arb, residual
 from .base import Claim, Falsifier, Part, Verdict
 
 _MSTAR_TARGET = (Fraction(1), Fraction(-1, 2)), (Fraction(1), Fraction(3))  # rho_bar = e^{-t} - e^{-3t}/2

@@ -22,7 +22,7 @@ from ..flow.exponent import linear_fit
 from ..flow.figures import figure_data
 from ..loss import Loss
 from ..targets import ExpSum, MemoryBump, sign_changing_template_moments
-from ._tools import ball_str
+from .tools import ball_str
 from .base import Claim, Falsifier, Part, Verdict
 from .escape import PARTS as _ESCAPE_PARTS
 

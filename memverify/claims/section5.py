@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..symbolic import derive, reduce_integrals
 from ..symbolic.paper import eq19_dJ_dw
-from ._tools import GENERAL_M_NOTE, refute_at_witness, residual, witness_model
+from .tools import GENERAL_M_NOTE, refute_at_witness, residual, witness_model
 from .base import Claim, Falsifier, Verdict
 
 _VARIANTS = {

@@ -9,12 +9,13 @@ import time
 
 import numpy as np
 
-from .. import _validate
+from .. import validation
 from ..backends import MIN_DPS, PrecisionError  # noqa: F401 (PrecisionError re-exported)
 from ..loss import Loss
 from .control import StepController
 from .events import (Event, EventContext, LossHitting, ParamSeparation, event_resolution,  # noqa: F401 (re-exported)
                      hitting_events, locate_event, never_happen, refine_event)
+from .heavy_ball import HeavyBallProblem, HeavyBallRosenbrock
 from .integrator import ExpRosenbrock, Linearisation, StepRejected
 from .radau import RadauIIA
 from .result import FlowResult, theta_at
@@ -56,12 +57,12 @@ def _check_inputs(loss, a0, w0, events, delta, method, dps, t_max, rtol, atol, m
                   integrator):
     if not isinstance(loss, Loss):
         raise TypeError(f"loss must be a memverify.Loss, got {type(loss).__name__}")
-    a0 = _validate.vector(a0, "a0", length=loss.m)
-    w0 = _validate.vector(w0, "w0", length=loss.m, positive_entries=True)
+    a0 = validation.vector(a0, "a0", length=loss.m)
+    w0 = validation.vector(w0, "w0", length=loss.m, positive_entries=True)
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     if dps is not None:
-        dps = _validate.integer(dps, "dps", minimum=MIN_DPS)
+        dps = validation.integer(dps, "dps", minimum=MIN_DPS)
         if method != "exact":
             raise ValueError(f"dps applies to method='exact' only, got dps={dps} with method={method!r}")
     if events is None:
@@ -76,14 +77,14 @@ def _check_inputs(loss, a0, w0, events, delta, method, dps, t_max, rtol, atol, m
             raise TypeError(f"events must be LossHitting / ParamSeparation objects, got {type(e).__name__}")
     if len({e.name for e in events}) != len(events):
         raise ValueError("events: at most one event of each kind")
-    t_max = _validate.positive(t_max, "t_max")
-    rtol = _validate.positive(rtol, "rtol")
+    t_max = validation.positive(t_max, "t_max")
+    rtol = validation.positive(rtol, "rtol")
     if not rtol < 1:
         raise ValueError(f"rtol must be in (0, 1), got {rtol!r}")
-    atol = _validate.positive(atol, "atol")
+    atol = validation.positive(atol, "atol")
     if integrator not in SOLVERS:
         raise ValueError(f"integrator must be one of {tuple(SOLVERS)}, got {integrator!r}")
-    max_steps = _validate.integer(max_steps, "max_steps", minimum=1)
+    max_steps = validation.integer(max_steps, "max_steps", minimum=1)
     if on_precision not in ("raise", "exact"):
         raise ValueError(f"on_precision must be 'raise' or 'exact', got {on_precision!r}")
     return a0, w0, events, dps, t_max, rtol, atol, max_steps
@@ -141,7 +142,7 @@ def _gradient_flow(loss, a0, w0, events, method, dps, t_max, rtol, atol, max_ste
                    integrator, error_estimate, progress, run, saddle_doublings=None):
     theta0 = list(a0) + list(w0)
     if momentum is not None:
-        momentum = _validate.real(momentum, "momentum")
+        momentum = validation.real(momentum, "momentum")
         if momentum < 0:
             raise ValueError(f"momentum (gamma) must be >= 0, got {momentum!r}")
         if method != "exact":
@@ -156,16 +157,11 @@ def _gradient_flow(loss, a0, w0, events, method, dps, t_max, rtol, atol, max_ste
     else:
         problem = PlainProblem(loss, None)
     if momentum is not None:
-        from .heavy_ball import HeavyBallProblem
         with problem.arith.context():
             problem = HeavyBallProblem(problem, problem.arith.number(momentum))
     try:
         with problem.arith.context():
-            if momentum is not None:
-                from .heavy_ball import HeavyBallRosenbrock
-                solver = HeavyBallRosenbrock(problem)
-            else:
-                solver = SOLVERS[integrator](problem)
+            solver = HeavyBallRosenbrock(problem) if momentum is not None else SOLVERS[integrator](problem)
             report = None if progress is None else (lambda info: progress({"run": run, "method": method, **info}))
             res = _integrate(problem, solver, theta0, events, t_max, rtol, atol, max_steps, dense, method,
                              check_precision=(method != "exact"), progress=report)

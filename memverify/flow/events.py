@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _validate
+from .. import validation
 from ..backends import illinois
 from .integrator import StepRejected
 from .result import theta_at
@@ -44,7 +44,7 @@ class Event:
     name = ""
 
     def __init__(self, delta):
-        self.delta = _validate.positive(delta, "delta")
+        self.delta = validation.positive(delta, "delta")
 
     def __repr__(self):
         return f"{type(self).__name__}(delta={self.delta})"

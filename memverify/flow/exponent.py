@@ -28,7 +28,7 @@ import math
 import mpmath
 import numpy as np
 
-from .. import _validate
+from .. import validation
 from ..backends import MIN_DPS, Precision
 from ..landscape import global_minimiser
 from ..loss import Loss
@@ -194,8 +194,8 @@ def reduced_drift(target, v, dps=40):
         raise ValueError("target must have a one-term exponential part a* e^{-w* t} (m* = 1), "
                          f"got {type(target).__name__} with "
                          f"{'none' if base is None else str(len(base.w)) + ' terms'}")
-    v = float(_validate.positive(v, "v"))
-    dps = _validate.integer(dps, "dps", minimum=MIN_DPS)
+    v = float(validation.positive(v, "v"))
+    dps = validation.integer(dps, "dps", minimum=MIN_DPS)
     astar, wstar = float(base.a[0]), float(base.w[0])
     if v == wstar:
         raise ValueError(f"v must differ from w* = {wstar} (the split space)")
@@ -219,8 +219,8 @@ def reduced_tau_param(target, v0, delta, dps=40):
     tau_loss: the drift accelerates like e^{2 (v0 - v)/omega} as v falls, so
     the time to reach any v well below v0 converges, and the loss drops only
     once v ~ omega (README, 'The escape exponent')."""
-    v0 = float(_validate.positive(v0, "v0"))
-    delta = float(_validate.positive(delta, "delta"))
+    v0 = float(validation.positive(v0, "v0"))
+    delta = float(validation.positive(delta, "delta"))
     if delta >= v0:
         raise ValueError(f"delta must be below v0 = {v0} (the rate stays positive), got {delta}")
     base = target.exponential_part()

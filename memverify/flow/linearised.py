@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import mpmath
 
-from .. import _validate
+from .. import validation
 from ..backends import MIN_DPS, Precision, illinois
 from ..loss import Loss
 from .linalg import eigh, phi
@@ -47,11 +47,11 @@ def linearised_flow(loss, a0, w0, delta, dps=None):
     at mpmath precision `dps` (default: as gradient_flow's 'exact')."""
     if not isinstance(loss, Loss):
         raise TypeError(f"loss must be a memverify.Loss, got {type(loss).__name__}")
-    a0 = _validate.vector(a0, "a0", length=loss.m)
-    w0 = _validate.vector(w0, "w0", length=loss.m, positive_entries=True)
-    delta = float(_validate.positive(delta, "delta"))
+    a0 = validation.vector(a0, "a0", length=loss.m)
+    w0 = validation.vector(w0, "w0", length=loss.m, positive_entries=True)
+    delta = float(validation.positive(delta, "delta"))
     theta0 = list(a0) + list(w0)
-    dps = auto_dps(loss, theta0) if dps is None else _validate.integer(dps, "dps", minimum=MIN_DPS)
+    dps = auto_dps(loss, theta0) if dps is None else validation.integer(dps, "dps", minimum=MIN_DPS)
     ar = Precision(dps)
     with mpmath.workdps(dps):
         g = loss.gradient(a0, w0, dps=dps)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import _validate
+from .. import validation
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class FlowResult:
 
     def sol(self, tau):
         """theta(tau) from the dense output (float64 array of shape (2m,))."""
-        tau = _validate.real(tau, "tau")
+        tau = validation.real(tau, "tau")
         if not self._dense:
             raise ValueError("no dense output: run gradient_flow(..., dense=True)")
         if tau < 0 or tau > self.t[-1]:

@@ -40,7 +40,7 @@ import math
 import mpmath
 import numpy as np
 
-from .. import _validate
+from .. import validation
 from ..backends import MIN_DPS, Precision, illinois
 from ..loss import Loss
 
@@ -99,10 +99,10 @@ def split_slow_point(target, a1, side, dps, gap_guess=None):
     gap_guess: None, or a gap of a nearby point of the curve: the bracket's scan
     then starts at 10 times it instead of at 0.1."""
     astar, wstar = _one_term(target)
-    _validate.real(a1, "a1")
+    validation.real(a1, "a1")
     if side not in (1, -1):
         raise ValueError(f"side must be +1 or -1, got {side!r}")
-    dps = _validate.integer(dps, "dps", minimum=MIN_DPS)
+    dps = validation.integer(dps, "dps", minimum=MIN_DPS)
     loss = Loss(target, 2)
     prec = Precision(dps)
     with prec.context():
@@ -150,13 +150,13 @@ def split_tau_param(target, a1, delta, dps=None):
     makes tau_param uncertain by about that over (a1_end - a1): the mirror start
     (a* - a1, a1) gives the same tau_param to 8e-8 at 1/omega = 30."""
     astar, wstar = _one_term(target)
-    a1 = float(_validate.real(a1, "a1"))
-    delta = float(_validate.positive(delta, "delta"))
+    a1 = float(validation.real(a1, "a1"))
+    delta = float(validation.positive(delta, "delta"))
     if not delta < 0.5:
         raise ValueError(f"delta must be below 0.5 (the slow curve is followed over a1 only), got {delta}")
     if abs(a1 - astar / 2) <= 1e-12 * abs(astar):
         raise ValueError(f"a1 = {a1} is the symmetric split a*/2: an invariant set, no escape")
-    dps = split_dps(target) if dps is None else _validate.integer(dps, "dps", minimum=MIN_DPS)
+    dps = split_dps(target) if dps is None else validation.integer(dps, "dps", minimum=MIN_DPS)
     loss = Loss(target, 2)
     with mpmath.workdps(dps):
         th0 = [mpmath.mpf(a1), mpmath.mpf(astar) - mpmath.mpf(a1), mpmath.mpf(wstar), mpmath.mpf(wstar)]

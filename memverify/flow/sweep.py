@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import concurrent.futures
 
-from .. import _validate
+from .. import validation
 from ..loss import Loss
 from ..targets import ExpSum, MemoryBump
 from .core import SOLVERS, gradient_flow
@@ -17,8 +17,8 @@ def flow_spec(omega, a0, w0, delta, astar=(1.0,), wstar=(1.0,), c0=1.0, sigma=1.
     template), the initial point, the gap delta, the method and tolerance
     (gradient_flow's rtol, max_steps, integrator and error_estimate); trajectory=True also returns the
     times and the loss of the accepted steps."""
-    _validate.positive(omega, "omega")
-    _validate.positive(rtol, "rtol")
+    validation.positive(omega, "omega")
+    validation.positive(rtol, "rtol")
     if not rtol < 1:
         raise ValueError(f"rtol must be in (0, 1), got {rtol!r}")
     if integrator not in SOLVERS:
@@ -26,7 +26,7 @@ def flow_spec(omega, a0, w0, delta, astar=(1.0,), wstar=(1.0,), c0=1.0, sigma=1.
     return {"omega": float(omega), "a0": [float(x) for x in a0], "w0": [float(x) for x in w0],
             "delta": float(delta), "astar": [float(x) for x in astar], "wstar": [float(x) for x in wstar],
             "c0": float(c0), "sigma": float(sigma), "method": method, "dps": dps, "rtol": float(rtol),
-            "max_steps": _validate.integer(max_steps, "max_steps", minimum=1), "trajectory": bool(trajectory),
+            "max_steps": validation.integer(max_steps, "max_steps", minimum=1), "trajectory": bool(trajectory),
             "integrator": integrator, "error_estimate": bool(error_estimate)}
 
 

@@ -9,21 +9,23 @@
   point with one neuron per target term and the others switched off at given rates,
   `mstar_partition_of` recognises them; Theorem D.1's d-coincided critical affine
   spaces M_{P,(b,v),(m,d)}: `point_on_coincided_space`.
-- `minimiser`: the non-degenerate global minimiser (b, v) of J_d that
-  `global_minimiser` computes at the precision asked.
+- `minimiser`: the package's one best-L2 search: `local_minimiser` (a local minimiser
+  of J_d from a start; `approximation.best_expsum` uses it for L2) and
+  `global_minimiser` (the non-degenerate global minimiser of J_d by continuation in d
+  and several starts, each searched the same way).
 - `spectrum`: `certified_spectrum`, rigorous enclosures (arb) of a Hessian's
   eigenvalues; `exact_inertia` of a rational matrix.
 
 Indices are 0-based in code and 1-based when printed, as in the paper.
 """
 
-from .minimiser import Minimiser, global_minimiser
+from .minimiser import Minimiser, global_minimiser, local_minimiser
 from .partitions import Partition, mstar_partitions, ordered_bell, ordered_partitions, stirling2, surjections
 from .points import (exact_fraction, expsum_coefficients, manifold_point, mstar_partition_of,
                      point_on_coincided_space, point_on_mstar)
 from .spectrum import Spectrum, certified_spectrum, exact_inertia
 
 __all__ = ["Minimiser", "Partition", "Spectrum", "certified_spectrum", "exact_fraction", "exact_inertia",
-           "expsum_coefficients", "global_minimiser", "manifold_point", "mstar_partition_of", "mstar_partitions",
-           "ordered_bell", "ordered_partitions", "point_on_coincided_space", "point_on_mstar", "stirling2",
+           "expsum_coefficients", "global_minimiser", "local_minimiser", "manifold_point", "mstar_partition_of",
+           "mstar_partitions", "ordered_bell", "ordered_partitions", "point_on_coincided_space", "point_on_mstar", "stirling2",
            "surjections"]

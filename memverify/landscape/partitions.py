@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 
 
-from .. import _validate
+from .. import validation
 
 
 @functools.lru_cache(maxsize=None)
@@ -24,8 +24,8 @@ def _stirling_row(n):
 
 def stirling2(n, k):
     """Stirling number of the second kind S(n, k): the partitions of an n-set into k non-empty blocks."""
-    n = _validate.integer(n, "n", minimum=0)
-    k = _validate.integer(k, "k", minimum=0)
+    n = validation.integer(n, "n", minimum=0)
+    k = validation.integer(k, "k", minimum=0)
     if k > n:
         return 0
     if n > 2000:
@@ -38,12 +38,12 @@ def stirling2(n, k):
 
 def surjections(n, k):
     """k! S(n, k): the surjections of an n-set onto a k-set (ordered partitions into k blocks)."""
-    return math.factorial(_validate.integer(k, "k", minimum=0)) * stirling2(n, k)
+    return math.factorial(validation.integer(k, "k", minimum=0)) * stirling2(n, k)
 
 
 def ordered_bell(n):
     """sum_k k! S(n, k) (the Fubini number): all ordered set partitions of an n-set."""
-    n = _validate.integer(n, "n", minimum=0)
+    n = validation.integer(n, "n", minimum=0)
     return sum(surjections(n, k) for k in range(n + 1))
 
 
@@ -58,9 +58,9 @@ class Partition:
     zero_blocks: tuple = ()
 
     def __post_init__(self):
-        m = _validate.integer(self.m, "m", minimum=1)
-        blocks = tuple(tuple(sorted(_validate.integer(i, "index") for i in b)) for b in self.blocks)
-        zero = tuple(tuple(sorted(_validate.integer(i, "index") for i in b)) for b in self.zero_blocks)
+        m = validation.integer(self.m, "m", minimum=1)
+        blocks = tuple(tuple(sorted(validation.integer(i, "index") for i in b)) for b in self.blocks)
+        zero = tuple(tuple(sorted(validation.integer(i, "index") for i in b)) for b in self.zero_blocks)
         if not blocks:
             raise ValueError("blocks must hold at least one block I_1")
         if any(not b for b in blocks + zero):
@@ -138,8 +138,8 @@ def _set_partitions(items):
 
 def ordered_partitions(m, k):
     """Every partition of [m] into k labelled non-empty blocks (no I_0): k! S(m, k) of them."""
-    m = _validate.integer(m, "m", minimum=1)
-    k = _validate.integer(k, "k", minimum=1)
+    m = validation.integer(m, "m", minimum=1)
+    k = validation.integer(k, "k", minimum=1)
     for part in _set_partitions(list(range(m))):
         if len(part) == k:
             for perm in itertools.permutations(part):
@@ -150,8 +150,8 @@ def mstar_partitions(m, m_star, with_I0=False):
     """The partitions of Definition C.1 for width m and m* labelled blocks:
     I_0 empty (m*! S(m, m*) of them), or, with `with_I0`, also every non-empty
     I_0 split into unlabelled blocks I_{0,r}."""
-    m = _validate.integer(m, "m", minimum=1)
-    m_star = _validate.integer(m_star, "m_star", minimum=1)
+    m = validation.integer(m, "m", minimum=1)
+    m_star = validation.integer(m_star, "m_star", minimum=1)
     if m_star > m:
         raise ValueError(f"m must be >= m_star (Definition C.1 needs m >= m*), got m={m}, m_star={m_star}")
     if not with_I0:

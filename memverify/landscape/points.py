@@ -10,7 +10,7 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 
-from .. import _validate
+from .. import validation
 from ..backends import mpf_fraction
 from .partitions import Partition
 
@@ -39,8 +39,8 @@ def point_on_mstar(partition, astar, wstar, seed=None):
     exponential-sum part rho_bar, as rationals (ints, Fractions or floats)."""
     if not isinstance(partition, Partition):
         raise TypeError(f"partition must be a Partition, got {type(partition).__name__}")
-    wstar = _validate.vector(wstar, "wstar", positive_entries=True, distinct=True)
-    astar = _validate.vector(astar, "astar", length=len(wstar))
+    wstar = validation.vector(wstar, "wstar", positive_entries=True, distinct=True)
+    astar = validation.vector(astar, "astar", length=len(wstar))
     if partition.k != len(astar):
         raise ValueError(f"partition has {partition.k} labelled blocks but rho_bar has m* = {len(astar)} terms")
     rng = _rng(seed)
@@ -64,12 +64,12 @@ def manifold_point(astar, wstar, m, extra_w, extra_a=None):
     components 1..m* are (a*_j, w*_j); the other m - m* have rates `extra_w`
     (distinct from the w*_j) and amplitudes `extra_a` (default 0, which puts
     the point on M*; non-zero values put it near M*).  Returns (a0, w0) lists."""
-    astar = _validate.vector(astar, "astar")
-    wstar = _validate.vector(wstar, "wstar", length=len(astar), positive_entries=True, distinct=True)
-    m = _validate.integer(m, "m", minimum=len(astar) + 1)
+    astar = validation.vector(astar, "astar")
+    wstar = validation.vector(wstar, "wstar", length=len(astar), positive_entries=True, distinct=True)
+    m = validation.integer(m, "m", minimum=len(astar) + 1)
     k = m - len(astar)
-    extra_w = _validate.vector(extra_w, "extra_w", length=k, positive_entries=True)
-    extra_a = (0.0,) * k if extra_a is None else _validate.vector(extra_a, "extra_a", length=k)
+    extra_w = validation.vector(extra_w, "extra_w", length=k, positive_entries=True)
+    extra_a = (0.0,) * k if extra_a is None else validation.vector(extra_a, "extra_a", length=k)
     if set(extra_w) & set(wstar):
         raise ValueError("extra_w must differ from the rates wstar (else the point is in another M*_P)")
     return list(astar) + list(extra_a), list(wstar) + list(extra_w)
@@ -109,7 +109,7 @@ def exact_fraction(x):
         return mpf_fraction(x)
     if isinstance(x, (bool, np.bool_)):
         raise TypeError(f"expected a real number, got bool {x!r}")
-    return Fraction(_validate.real(x, "x"))
+    return Fraction(validation.real(x, "x"))
 
 
 def point_on_coincided_space(partition, b, v, seed=None):

@@ -9,7 +9,7 @@ from fractions import Fraction
 
 import flint
 
-from .. import _validate
+from .. import validation
 from ..backends import MIN_DPS, Precision, to_arb
 
 
@@ -66,8 +66,8 @@ def certified_spectrum(H, dps=40, tol=0):
     at `dps` digits, doubled up to three times if the enclosures cannot be
     separated.  Returns a `Spectrum` that counts the eigenvalues above `tol`,
     below -tol and within [-tol, tol] (see Spectrum)."""
-    dps = _validate.integer(dps, "dps", minimum=MIN_DPS)
-    tol = _validate.real(tol, "tol")
+    dps = validation.integer(dps, "dps", minimum=MIN_DPS)
+    tol = validation.real(tol, "tol")
     if tol < 0:
         raise ValueError(f"tol must be >= 0, got {tol!r}")
     rows = [list(r) for r in (H.tolist() if hasattr(H, "tolist") else H)]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .. import _validate
+from .. import validation
 
 t = sp.Symbol("t", positive=True)
 rho = sp.Function("rho")
@@ -54,7 +54,7 @@ class AbsTemplateMoment(Moment):
 
 def parameters(m, prefix=("a", "w")):
     """Symbols (a_1..a_m) real and (w_1..w_m) positive."""
-    m = _validate.integer(m, "m", minimum=1)
+    m = validation.integer(m, "m", minimum=1)
     a = sp.symbols(f"{prefix[0]}_1:{m + 1}", real=True)
     w = sp.symbols(f"{prefix[1]}_1:{m + 1}", positive=True)
     return a, w

@@ -24,14 +24,14 @@ import functools
 
 import sympy as sp
 
-from .. import _validate
+from .. import validation
 from ..targets import exp_term_moment, s, w_sym as _w
 from .loss import Moment, derive
 
 @functools.lru_cache(maxsize=None)
 def residual_symbols(m):
     """Symbols R{n}_{k} standing for R_n(w_k), n = 0, 1, 2, k = 1..m."""
-    m = _validate.integer(m, "m", minimum=1)
+    m = validation.integer(m, "m", minimum=1)
     return tuple(tuple(sp.Symbol(f"R{n}_{k + 1}") for k in range(m)) for n in range(3))
 
 
@@ -87,7 +87,7 @@ def exp_moment_difference(n):
     arguments without cancellation, so a model term a e^{-w t} near a target term
     a* e^{-w_star t} contributes a (w - w_star) D_n + (a - a*) M_n(s; w_star) to the
     residual moment with no O(1) terms cancelling."""
-    n = _validate.integer(n, "n", minimum=0)
+    n = validation.integer(n, "n", minimum=0)
     f = exp_term_moment(n)
     return sp.factor(sp.cancel((f - f.xreplace({_w: W_STAR})) / (_w - W_STAR)))
 

@@ -10,7 +10,7 @@ import mpmath
 import numpy as np
 import scipy.special
 
-from .. import _validate
+from .. import validation
 from ..backends import to_arb
 from .base import Target
 
@@ -21,8 +21,8 @@ class Airy(Target):
     _fields = ("s0", "t0")
 
     def __init__(self, s0, t0):
-        self.s0 = _validate.positive(s0, "s0")
-        self.t0 = _validate.real(t0, "t0")
+        self.s0 = validation.positive(s0, "s0")
+        self.t0 = validation.real(t0, "t0")
         self._freeze()
 
     def spec(self):

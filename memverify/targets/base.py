@@ -7,7 +7,7 @@ import mpmath
 import numpy as np
 import scipy.integrate
 
-from .. import _validate
+from .. import validation
 from ..backends import Precision
 
 
@@ -56,7 +56,7 @@ class Target:
 
     def rho(self, t, dps=None, arb=False):
         """rho(t) at time t >= 0."""
-        t = _validate.real(t, "t")
+        t = validation.real(t, "t")
         if t < 0:
             raise ValueError(f"t must be >= 0, got {t!r}")
         prec = Precision(dps, arb)
@@ -65,8 +65,8 @@ class Target:
 
     def moment(self, n, s, dps=None, arb=False):
         """Laplace moment M_n(s) = int_0^inf t^n e^{-s t} rho(t) dt, s > 0."""
-        n = _validate.integer(n, "n", minimum=0)
-        s = _validate.positive(s, "s")
+        n = validation.integer(n, "n", minimum=0)
+        s = validation.positive(s, "s")
         prec = Precision(dps, arb)
         with prec.context():
             return self._moment(n, prec.number(s), prec)

@@ -9,7 +9,7 @@ import flint
 import mpmath
 import numpy as np
 
-from .. import _validate
+from .. import validation
 from ..backends import Precision
 from .base import Target
 from .closed_forms import compiled_form, compiled_array, gauss_ops
@@ -33,11 +33,11 @@ class MemoryBump(Target):
         if not isinstance(base, ExpSum):
             raise TypeError(f"base must be an ExpSum, got {type(base).__name__}")
         self.base = base
-        self.omega = _validate.positive(omega, "omega")
-        self.c0 = _validate.real(c0, "c0")
+        self.omega = validation.positive(omega, "omega")
+        self.c0 = validation.real(c0, "c0")
         if self.c0 == 0:
             raise ValueError("c0 must be non-zero (the paper requires c0 != 0)")
-        self.sigma = _validate.positive(sigma, "sigma")
+        self.sigma = validation.positive(sigma, "sigma")
         self._freeze()
 
     def spec(self):
@@ -58,8 +58,8 @@ class MemoryBump(Target):
         """Signed moment of the memory template, int_0^inf t^n e^{-st} rho_{0,omega}(t) dt.
         (The paper's Delta_{n,omega} of eq. 80 integrates |rho_{0,omega}|;
         for this Gaussian template that is |c0|/c0 times this.)"""
-        n = _validate.integer(n, "n", minimum=0)
-        s = _validate.positive(s, "s")
+        n = validation.integer(n, "n", minimum=0)
+        s = validation.positive(s, "s")
         prec = Precision(dps, arb)
         with prec.context():
             return self._template_moment(n, prec.number(s), prec)
@@ -109,8 +109,8 @@ class MemoryBump(Target):
     def delta(self, n, s, dps=None, arb=False):
         """The paper's Delta_{n,omega}(s) = int_0^inf t^n e^{-st} |rho_{0,omega}(t)| dt (eq. 80);
         |c0| times the Gaussian moment, since the template does not change sign."""
-        n = _validate.integer(n, "n", minimum=0)
-        s = _validate.positive(s, "s")
+        n = validation.integer(n, "n", minimum=0)
+        s = validation.positive(s, "s")
         prec = Precision(dps, arb)
         with prec.context():
             return abs(self._template_moment(n, prec.number(s), prec))

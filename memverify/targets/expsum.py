@@ -5,7 +5,7 @@ from __future__ import annotations
 import mpmath
 import numpy as np
 
-from .. import _validate
+from .. import validation
 from ..backends import Precision
 from .base import Target
 from .closed_forms import compiled_form
@@ -17,8 +17,8 @@ class ExpSum(Target):
     _fields = ("a", "w")
 
     def __init__(self, a, w):
-        self.w = _validate.vector(w, "w", positive_entries=True, distinct=True)
-        self.a = _validate.vector(a, "a", length=len(self.w))
+        self.w = validation.vector(w, "w", positive_entries=True, distinct=True)
+        self.a = validation.vector(a, "a", length=len(self.w))
         self._freeze()
 
     def spec(self):
@@ -62,8 +62,8 @@ class ExpSum(Target):
 
     def template_moment(self, n, s, dps=None, arb=False):
         """Zero (see MemoryBump.template_moment)."""
-        n = _validate.integer(n, "n", minimum=0)
-        s = _validate.positive(s, "s")
+        n = validation.integer(n, "n", minimum=0)
+        s = validation.positive(s, "s")
         return Precision(dps, arb).number(0)
 
     def template_moment_in(self, prec, n, s):

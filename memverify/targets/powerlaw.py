@@ -7,7 +7,7 @@ import math
 import mpmath
 import numpy as np
 
-from .. import _validate
+from .. import validation
 from ..backends import Precision, arb_midpoint
 from .base import Target, checked_times
 from .closed_forms import compiled_form, compiled_array
@@ -19,7 +19,7 @@ class PowerLaw(Target):
     _fields = ("alpha",)
 
     def __init__(self, alpha):
-        self.alpha = _validate.real(alpha, "alpha")
+        self.alpha = validation.real(alpha, "alpha")
         if not self.alpha > 0.5:
             raise ValueError(f"alpha must be > 1/2 (square integrable), got {alpha!r}")
         self._freeze()

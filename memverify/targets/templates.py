@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import flint
 
-from .. import _validate
+from .. import validation
 from ..backends import MIN_DPS, flint_precision, to_arb
 
 
@@ -14,14 +14,14 @@ def sign_changing_template_moments(n, w, mu, dps=30):
     |rho0|) of the sign-changing template rho0(t) = -t e^{-t^2/2} (Lemma C.1's second
     template), w > 0, mu >= 0, as arb balls at `dps` digits: quadrature on [0, mu] and
     [mu, mu + 40] (rho0(t - mu) keeps its sign on each) plus a bound on the tail."""
-    n = _validate.integer(n, "n", minimum=0)
+    n = validation.integer(n, "n", minimum=0)
     if n > 100:
         raise ValueError(f"n must be <= 100 (the tail bound), got {n}")
-    w = _validate.positive(w, "w")
-    mu = _validate.real(mu, "mu")
+    w = validation.positive(w, "w")
+    mu = validation.real(mu, "mu")
     if mu < 0:
         raise ValueError(f"mu must be >= 0, got {mu!r}")
-    dps = _validate.integer(dps, "dps", minimum=MIN_DPS)
+    dps = validation.integer(dps, "dps", minimum=MIN_DPS)
     with flint_precision(dps=dps):
         w, mu = to_arb(w), to_arb(mu)
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _validate
+from .. import validation
 from ..targets import ExpSum, Target
 
 
 def _grid(n_steps, dt):
-    n_steps = _validate.integer(n_steps, "n_steps", minimum=1)
-    dt = float(_validate.positive(dt, "dt"))
+    n_steps = validation.integer(n_steps, "n_steps", minimum=1)
+    dt = float(validation.positive(dt, "dt"))
     return n_steps, dt
 
 
@@ -23,11 +23,11 @@ def white_noise_inputs(seed, batch, n_steps, dt, d=1, sd=None):
     sd = 1/sqrt(dt), so that x_k dt = dB_k are Brownian increments (the Ito scaling, under
     which the mean sampled loss of the linear model is the Euler white-noise loss); sd=1 is
     a standard white-noise sequence (then that mean is dt times it).  Shape (batch, n_steps, d)."""
-    seed = _validate.integer(seed, "seed", minimum=0)
-    batch = _validate.integer(batch, "batch", minimum=1)
-    d = _validate.integer(d, "d", minimum=1)
+    seed = validation.integer(seed, "seed", minimum=0)
+    batch = validation.integer(batch, "batch", minimum=1)
+    d = validation.integer(d, "d", minimum=1)
     n_steps, dt = _grid(n_steps, dt)
-    sd = 1.0 / np.sqrt(dt) if sd is None else float(_validate.positive(sd, "sd"))
+    sd = 1.0 / np.sqrt(dt) if sd is None else float(validation.positive(sd, "sd"))
     return sd * np.random.default_rng(seed).standard_normal((batch, n_steps, d))
 
 
@@ -35,11 +35,11 @@ def cosine_inputs(seed, batch, n_steps, dt, J=8, lam_max=10.0, d=1):
     """Random cosine sums x_t = sum_{j=1..J} alpha_j cos(lambda_j t) (Figure 4 (b)), with
     lambda_j ~ U[0, lam_max] and alpha_j ~ N(0, 1) drawn independently for every path and
     input coordinate.  Shape (batch, n_steps, d)."""
-    seed = _validate.integer(seed, "seed", minimum=0)
-    batch = _validate.integer(batch, "batch", minimum=1)
-    J = _validate.integer(J, "J", minimum=1)
-    d = _validate.integer(d, "d", minimum=1)
-    lam_max = float(_validate.positive(lam_max, "lam_max"))
+    seed = validation.integer(seed, "seed", minimum=0)
+    batch = validation.integer(batch, "batch", minimum=1)
+    J = validation.integer(J, "J", minimum=1)
+    d = validation.integer(d, "d", minimum=1)
+    lam_max = float(validation.positive(lam_max, "lam_max"))
     n_steps, dt = _grid(n_steps, dt)
     rng = np.random.default_rng(seed)
     lam = rng.uniform(0.0, lam_max, (batch, d, J))
@@ -55,8 +55,8 @@ def random_expsum_target(seed, m_star=8):
     variance 1/m*.  W* is symmetric negative definite, W* = -V diag(lambda) V^T, so rho is the
     exponential sum sum_i (V^T c*)_i (V^T b*)_i e^{-lambda_i t}.  Returns (ExpSum, dict with
     c*, W*, b* as lists)."""
-    seed = _validate.integer(seed, "seed", minimum=0)
-    m_star = _validate.integer(m_star, "m_star", minimum=1)
+    seed = validation.integer(seed, "seed", minimum=0)
+    m_star = validation.integer(m_star, "m_star", minimum=1)
     rng = np.random.default_rng(seed)
     c = rng.standard_normal(m_star)
     b = rng.standard_normal(m_star)
@@ -94,12 +94,12 @@ def lorenz96(seed, batch, n_steps, dt, K=8, forcing_sd=3.0, forcing_tau=1.0, sub
     held constant on [t_k, t_{k+1}); y_0 = 0, z_k(0) ~ N(0, 1) (unknown to the model).
     Integrated by RK4 with `substeps` steps per dt.
     Returns x of shape (batch, n_steps, 1) and y of shape (batch, n_steps): y(t_1..t_N)."""
-    seed = _validate.integer(seed, "seed", minimum=0)
-    batch = _validate.integer(batch, "batch", minimum=1)
-    K = _validate.integer(K, "K", minimum=4)
-    substeps = _validate.integer(substeps, "substeps", minimum=1)
-    forcing_sd = float(_validate.positive(forcing_sd, "forcing_sd"))
-    forcing_tau = float(_validate.positive(forcing_tau, "forcing_tau"))
+    seed = validation.integer(seed, "seed", minimum=0)
+    batch = validation.integer(batch, "batch", minimum=1)
+    K = validation.integer(K, "K", minimum=4)
+    substeps = validation.integer(substeps, "substeps", minimum=1)
+    forcing_sd = float(validation.positive(forcing_sd, "forcing_sd"))
+    forcing_tau = float(validation.positive(forcing_tau, "forcing_tau"))
     n_steps, dt = _grid(n_steps, dt)
     rng = np.random.default_rng(seed)
     decay = np.exp(-dt / forcing_tau)

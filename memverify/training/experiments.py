@@ -21,7 +21,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .. import _validate
+from .. import validation
 from ..targets import Airy, ExpSum, MemoryBump
 from .data import cosine_inputs, lorenz96, random_expsum_target, rho_grid, white_noise_inputs
 from .optim import make_optimizer, train
@@ -89,9 +89,9 @@ class Setting:
         if self.loss == "white-noise-euler" and self.activation != "linear":
             raise ValueError("loss 'white-noise-euler' is the linear model's closed form: activation must be 'linear'")
         for key in ("lr", "T", "dt", "sigma", "s0", "inv_omega", "lam_max"):
-            _validate.positive(getattr(self, key), key)
+            validation.positive(getattr(self, key), key)
         for key in ("n_iter", "batch", "m", "n_init", "J", "m_star"):
-            _validate.integer(getattr(self, key), key, minimum=1)
+            validation.integer(getattr(self, key), key, minimum=1)
         if self.n_steps < 2:
             raise ValueError(f"T / dt must give at least 2 Euler steps, got T={self.T}, dt={self.dt}")
 
@@ -329,7 +329,7 @@ def memory_sweep(base, inv_omegas, progress=None):
     of log(plateau length) against 1/omega over every finite, uncensored run (pooled)."""
     if base.target != "bump":
         raise ValueError("memory_sweep needs a 'bump' setting")
-    inv_omegas = _validate.vector(inv_omegas, "inv_omegas", positive_entries=True)
+    inv_omegas = validation.vector(inv_omegas, "inv_omegas", positive_entries=True)
     rows, xs, ys = [], [], []
     settings = {f"{v:g}": base.with_(inv_omega=float(v), name=f"{base.name}-inv_omega={v:g}") for v in inv_omegas}
     results = run_settings(settings, progress)

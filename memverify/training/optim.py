@@ -10,7 +10,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from .. import _validate
+from .. import validation
 
 OPTIMIZERS = ("gd", "heavy-ball", "adam")
 
@@ -18,11 +18,11 @@ OPTIMIZERS = ("gd", "heavy-ball", "adam")
 def make_optimizer(name, lr, momentum=0.9):
     """An optax optimiser: 'gd' (plain gradient descent, optax.sgd), 'heavy-ball'
     (optax.sgd with Polyak momentum `momentum`) or 'adam' (optax.adam, default betas)."""
-    lr = float(_validate.positive(lr, "lr"))
+    lr = float(validation.positive(lr, "lr"))
     if name == "gd":
         return optax.sgd(lr)
     if name == "heavy-ball":
-        momentum = float(_validate.positive(momentum, "momentum"))
+        momentum = float(validation.positive(momentum, "momentum"))
         if momentum >= 1:
             raise ValueError(f"momentum must be < 1, got {momentum}")
         return optax.sgd(lr, momentum=momentum)
@@ -45,8 +45,8 @@ def train(loss_fn, params, optimizer, n_iter, chunks=20, progress=None):
     gradient was not finite (-1: none), "seconds", and "seconds_per_iteration" (wall time of
     all initialisations together, compilation excluded).  `progress(done, total)` is called
     after every chunk."""
-    n_iter = _validate.integer(n_iter, "n_iter", minimum=1)
-    chunks = _validate.integer(chunks, "chunks", minimum=1)
+    n_iter = validation.integer(n_iter, "n_iter", minimum=1)
+    chunks = validation.integer(chunks, "chunks", minimum=1)
     vg = jax.value_and_grad(loss_fn)
 
     def one(carry, _):

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .. import _validate
+from .. import validation
 
 
 @dataclass(frozen=True)
@@ -33,10 +33,10 @@ class PlateauParams:
 
     def __post_init__(self):
         for name in ("rtol", "level"):
-            v = _validate.positive(getattr(self, name), name)
+            v = validation.positive(getattr(self, name), name)
             if v >= 1:
                 raise ValueError(f"{name} must be in (0, 1), got {v}")
-        _validate.integer(self.min_length, "min_length", minimum=1)
+        validation.integer(self.min_length, "min_length", minimum=1)
 
     def as_dict(self):
         return asdict(self)

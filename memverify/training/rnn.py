@@ -15,7 +15,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .. import _validate
+from .. import validation
+from .data import rho_grid
 
 ACTIVATIONS = {"linear": lambda z: z, "tanh": jnp.tanh}
 
@@ -34,12 +35,12 @@ def init_params(seed, m, d=1, n_init=1, w_diag=1.0, w_scale=0.5, c_scale=1.0, u_
     -w_diag); c ~ N(0, c_scale^2 / m) entrywise, U ~ N(0, u_scale^2 / m).  Returns numpy
     float64 arrays {"c": (n_init, m), "W": (n_init, m, m), "U": (n_init, m, d)}.
     """
-    seed = _validate.integer(seed, "seed", minimum=0)
-    m = _validate.integer(m, "m", minimum=1)
-    d = _validate.integer(d, "d", minimum=1)
-    n_init = _validate.integer(n_init, "n_init", minimum=1)
-    w_diag, w_scale = _validate.real(w_diag, "w_diag"), _validate.real(w_scale, "w_scale")
-    c_scale, u_scale = _validate.positive(c_scale, "c_scale"), _validate.positive(u_scale, "u_scale")
+    seed = validation.integer(seed, "seed", minimum=0)
+    m = validation.integer(m, "m", minimum=1)
+    d = validation.integer(d, "d", minimum=1)
+    n_init = validation.integer(n_init, "n_init", minimum=1)
+    w_diag, w_scale = validation.real(w_diag, "w_diag"), validation.real(w_scale, "w_scale")
+    c_scale, u_scale = validation.positive(c_scale, "c_scale"), validation.positive(u_scale, "u_scale")
     rng = np.random.default_rng(seed)
     G = rng.standard_normal((n_init, m, m))
     W = -w_diag * np.eye(m) + w_scale * G / np.sqrt(m)
@@ -121,8 +122,7 @@ def white_noise_loss(params, target, T, nodes=2048):
     Van Loan's block exponential.  For other targets (Airy, memory bump): the model part
     int k^2 is exact in the same way and the rest is Gauss-Legendre quadrature on `nodes`
     points (64-point panels).  Differentiable in params (JAX)."""
-    from .data import rho_grid
-    T = float(_validate.positive(T, "T"))
+    T = float(validation.positive(T, "T"))
     c, W, U = params["c"], params["W"], params["U"]
     if U.shape[-1] != 1:
         raise ValueError(f"white_noise_loss needs d = 1, got U of shape {U.shape}")
