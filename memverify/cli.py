@@ -10,6 +10,9 @@ import argparse
 import sys
 import time
 
+from . import validation
+from .backends import PrecisionError
+
 
 def _check(args):
     from .report import format_table, run_claims, to_json
@@ -20,7 +23,11 @@ def _check(args):
         if sys.stderr.isatty() or not args.json:
             print(f"[{i + 1}/{n}] {cid} ...", file=sys.stderr, flush=True)
 
-    patterns = args.only.split(",") if args.only else None
+    patterns = None
+    if args.only is not None:
+        patterns = [p.strip() for p in args.only.split(",")]
+        if not all(patterns):
+            raise ValueError(f"--only must be comma-separated claim ids or patterns, none empty, got {args.only!r}")
     results = run_claims(patterns, tier=args.tier, progress=progress)
     if args.json:
         print(to_json(results))
@@ -41,7 +48,7 @@ def _derive(args):
 
     from .symbolic import derive
 
-    d = derive(args.m)
+    d = derive(validation.width(args.m, "--m"))
     what = {"loss": d.J, "gradient": sp.Matrix(d.gradient), "hessian": d.hessian}[args.what]
     spec = args.target
     if spec is not None:
@@ -63,8 +70,6 @@ def _landscape(args):
 
     import mpmath
 
-    from . import validation
-    from .backends import MIN_DPS
     from .landscape import certified_spectrum, global_minimiser, ordered_partitions, point_on_coincided_space, \
         surjections
     from .loss import Loss
@@ -73,7 +78,8 @@ def _landscape(args):
     m = validation.integer(args.m, "--m", minimum=1)
     if m > 8:
         raise ValueError(f"--m must be <= 8 (the spaces are enumerated), got {m}")
-    dps = validation.integer(args.dps, "--dps", minimum=MIN_DPS)
+    dps = validation.digits(args.dps, "--dps")
+    limit = validation.integer(args.limit, "--limit", minimum=0)
     target = parse_target(args.target)
     out = {"target": target.spec(), "m": m, "m_factorial": math.factorial(m), "dps": dps, "levels": []}
     tol = float(mpmath.mpf(10) ** (-(dps // 2)))
@@ -88,7 +94,7 @@ def _landscape(args):
                  "spaces": surjections(m, d), "dimension": m - d, "loss": mpmath.nstr(M.loss, 12), "listed": []}
         if level["non_degenerate"]:
             for i, P in enumerate(ordered_partitions(m, d)):
-                if i >= args.limit:
+                if i >= limit:
                     break
                 a, w = point_on_coincided_space(P, M.b, M.v, seed=i)
                 spec = certified_spectrum(Loss(target, m).hessian(a, w, arb=True, dps=dps), dps, tol=tol)
@@ -115,6 +121,7 @@ def _landscape(args):
                   f"~0 {sp_['near_zero']} (|lambda| <= {sp_['tol']:.0e}, certified)")
     print(f"total {total} spaces against m! = {math.factorial(m)} "
           f"(ratio {total / math.factorial(m):.4g})")
+    return 0
 
 
 def _approx(args):
@@ -122,7 +129,10 @@ def _approx(args):
 
     from .approximation import curse_of_memory_row
 
-    routes = tuple(r for r in args.routes.split(",") if r)
+    routes = tuple(r.strip() for r in args.routes.split(","))
+    if not all(routes):
+        raise ValueError(f"--routes must be comma-separated among appendix_b, sinc, best, none empty, "
+                         f"got {args.routes!r}")
     row = curse_of_memory_row(args.omega, args.eps, routes=routes, m_max=args.m_max)
     if args.json:
         print(json.dumps(row, default=float))
@@ -174,6 +184,9 @@ class _FlowStatus:
             print(file=self.stream, flush=True)
 
 
+SCHEDULER_TIMEOUT = 5  # seconds to wait for a dask scheduler (dask's own default is 30)
+
+
 def _flow(args):
     import json
 
@@ -186,6 +199,7 @@ def _flow(args):
     specs = [flow_spec(o, a0, w0, args.delta, astar=_floats(args.astar, "--astar"),
                        wstar=_floats(args.wstar, "--wstar"), c0=args.c0, sigma=args.sigma,
                        method=args.method, dps=args.dps, rtol=args.rtol, integrator=args.integrator,
+                       max_steps=args.max_steps,
                        error_estimate=not args.no_error_estimate) for o in omegas]
 
     progress = _progress_bar
@@ -201,7 +215,12 @@ def _flow(args):
     elif args.scheduler:
         from dask.distributed import Client
 
-        with Client(args.scheduler) as client:
+        try:
+            client = Client(args.scheduler, timeout=SCHEDULER_TIMEOUT)
+        except OSError as exc:
+            raise ConnectionError(f"no dask scheduler answers at {args.scheduler} within {SCHEDULER_TIMEOUT} s "
+                                  f"({exc})") from None
+        with client:
             results = sweep(specs, client=client, progress=progress)
     else:
         results = sweep(specs, progress=progress)
@@ -261,7 +280,8 @@ FIGURES = {"1": _figure_training("1"), "2": _figure_flow("2"), "3": _figure_flow
 def _figure(args):
     import json
 
-    data = FIGURES[args.name](args.out, args.full)
+    out = validation.output_path(args.out, "--out")  # before minutes of computing
+    data = FIGURES[args.name](out, args.full)
     fits = data.get("fits", {})
     if args.json:
         runs = [{k: v for k, v in r.items() if k not in ("t", "loss")} for r in data.get("runs", [])]
@@ -290,6 +310,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser():
     p = _Parser(prog="memverify", description=__doc__)
+    p.add_argument("--debug", action="store_true", help="show the traceback of an error (give it before the command)")
     sub = p.add_subparsers(dest="command", required=True)
     c = sub.add_parser("check", help="verify the paper's claims and their falsifiers")
     c.add_argument("--only", help="comma-separated claim ids or glob patterns (e.g. 'prop-c.*')")
@@ -342,6 +363,7 @@ def build_parser():
                    help="Radau IIA (default: few steps through the escape) or exprb43 (cheaper steps)")
     f.add_argument("--no-error-estimate", action="store_true",
                    help="skip the second run at rtol/100 that estimates the error of each hitting time")
+    f.add_argument("--max-steps", type=int, default=5000, help="steps per run at most (default 5000)")
     f.add_argument("--scheduler", help="dask scheduler address for a sweep (default: local processes)")
     f.add_argument("--json", action="store_true")
     f.set_defaults(func=_flow)
@@ -355,13 +377,24 @@ def build_parser():
 
 
 def main(argv=None):
+    """Run the command line; the exit status: 0 done, 1 a failure reported (a claim not
+    verified, a flow that failed, a precision or environment error), 2 bad arguments.
+    Errors print one line 'memverify: error: ...'; --debug shows the traceback instead."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (ValueError, TypeError) as exc:
-        print(f"memverify: error: {exc}", file=sys.stderr)
-        return 2
+    except Exception as exc:  # noqa: BLE001 (one line, never a traceback, unless --debug)
+        if args.debug:
+            raise
+        if isinstance(exc, PrecisionError):
+            status, text = 1, str(exc)
+        elif isinstance(exc, (ValueError, TypeError)):
+            status, text = 2, str(exc)
+        else:
+            status, text = 1, f"{type(exc).__name__}: {exc}"
+        print(f"memverify: error: {' '.join(text.split()) or type(exc).__name__}", file=sys.stderr)
+        return status
 
 
 if __name__ == "__main__":

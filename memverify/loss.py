@@ -60,7 +60,7 @@ class Loss:
             raise TypeError(f"target must be a memverify target (ExpSum, MemoryBump, PowerLaw, Airy), "
                             f"got {type(target).__name__}")
         self.target = target
-        self.m = validation.integer(m, "m", minimum=1)
+        self.m = validation.width(m)
         self._norm2_cache = {}
 
     def __repr__(self):

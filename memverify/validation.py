@@ -1,5 +1,6 @@
 """Input validation shared by the public entry points: every check raises
-ValueError or TypeError naming the offending argument."""
+ValueError or TypeError naming the offending argument and the accepted range, before
+any work starts (README, "The input contract")."""
 
 from __future__ import annotations
 
@@ -8,8 +9,19 @@ import numbers
 from collections.abc import Mapping, Set
 from fractions import Fraction
 
+import os
+
 import mpmath
 import numpy as np
+
+# the digits any entry point accepts: below MIN_DPS mpmath is no better than float64 for our
+# sums; above MAX_DPS one moment takes seconds and a flow days (a request that needs more
+# is refused up front, not started)
+MIN_DPS = 15
+MAX_DPS = 10_000
+# the widest model: J_m's symbolic derivation grows like m^3.2 (16 s at m = 24, 84 s at 40),
+# about 3 minutes at 50
+MAX_WIDTH = 50
 
 
 def real(x, name):
@@ -41,14 +53,86 @@ def positive(x, name):
     return x
 
 
-def integer(x, name, minimum=None):
-    """A Python integer (not bool), at least `minimum` when given."""
+def integer(x, name, minimum=None, maximum=None):
+    """A Python integer (not bool), in [minimum, maximum] where given."""
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, (numbers.Integral,)):
-        raise TypeError(f"{name} must be an integer, got {type(x).__name__} {x!r}")
+        raise TypeError(f"{name} must be an integer, got {type(x).__name__} {_short(x)}")
     x = int(x)
-    if minimum is not None and x < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {x}")
+    if minimum is not None and x < minimum or maximum is not None and x > maximum:
+        lo = "" if minimum is None else f" >= {minimum}"
+        hi = "" if maximum is None else f" <= {maximum}"
+        raise ValueError(f"{name} must be an integer{lo}{' and' if lo and hi else ''}{hi}, got {_short(x)}")
     return x
+
+
+def width(x, name="m"):
+    """A model width: an integer in [1, MAX_WIDTH]."""
+    return integer(x, name, minimum=1, maximum=MAX_WIDTH)
+
+
+def digits(x, name="dps"):
+    """A number of decimal digits for mpmath or arb: an integer in [MIN_DPS, MAX_DPS]."""
+    return integer(x, name, minimum=MIN_DPS, maximum=MAX_DPS)
+
+
+def tolerance(x, name):
+    """A relative tolerance: a finite real number in (0, 1)."""
+    x = real(x, name)
+    if not 0 < x < 1:
+        raise ValueError(f"{name} must be in (0, 1), got {x!r}")
+    return x
+
+
+def matrix(x, name, shape=None):
+    """A two-dimensional array of finite real numbers (float64), of `shape` where given."""
+    if isinstance(x, (str, bytes, Set, Mapping)) or not hasattr(x, "__iter__"):
+        raise TypeError(f"{name} must be a matrix of real numbers, got {type(x).__name__}")
+    rows = [vector(r, f"{name}[{i}]") for i, r in enumerate(x)] if not isinstance(x, np.ndarray) else None
+    if rows is not None:
+        if not rows:
+            raise ValueError(f"{name} must not be empty")
+        if len({len(r) for r in rows}) != 1:
+            raise ValueError(f"{name} must be rectangular, got rows of lengths {[len(r) for r in rows]}")
+        out = np.array([[float(v) for v in r] for r in rows], dtype=float)
+    else:
+        if x.ndim != 2 or x.size == 0:
+            raise ValueError(f"{name} must be a non-empty two-dimensional array, got shape {x.shape}")
+        if x.dtype.kind not in "iuf":
+            raise TypeError(f"{name} must hold real numbers, got dtype {x.dtype}")
+        out = x.astype(float)
+        if not np.all(np.isfinite(out)):
+            raise ValueError(f"{name} must have finite entries")
+    if shape is not None and out.shape != tuple(shape):
+        raise ValueError(f"{name} must have shape {tuple(shape)}, got {out.shape}")
+    return out
+
+
+def output_path(path, name="out"):
+    """A file path that can be written: its directory exists and is writable, and it is not
+    a directory.  Checked before a long computation, so a bad path fails at once."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a file path, got {type(path).__name__}")
+    path = os.fspath(path)
+    if not path or path.endswith(os.sep) or os.path.isdir(path):
+        raise ValueError(f"{name} must name a file, got the directory {path!r}")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise ValueError(f"{name}: the directory {folder!r} does not exist")
+    existed = os.path.exists(path)
+    try:  # the one reliable test of writability: open it (and leave no trace)
+        with open(path, "ab"):
+            pass
+    except OSError as exc:
+        raise ValueError(f"{name}: cannot write {path!r} ({exc.strerror})") from None
+    if not existed:
+        os.remove(path)
+    return path
+
+
+def _short(x):
+    """repr(x), shortened: a huge integer is not printed in full."""
+    r = repr(x)
+    return r if len(r) <= 40 else f"{r[:20]}...({len(r)} characters)"
 
 
 def vector(xs, name, length=None, positive_entries=False, distinct=False):

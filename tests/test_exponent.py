@@ -66,16 +66,16 @@ def test_fit_decay_recovers_decay(c, p):
 
 @pytest.mark.parametrize("invs,taus,match", [
     ([20, 30, 40], [1.0, 2.0, 3.0], "at least 4 points"),
-    ([20, 30, 40, 50], [1.0, 0.0, 3.0, 4.0], "taus must be finite and > 0"),
-    ([20, 30, 40, 50], [1.0, -2.0, 3.0, 4.0], "taus must be finite and > 0"),
-    ([20, 30, 40, 50], [1.0, float("inf"), 3.0, 4.0], "taus must be finite and > 0"),
+    ([20, 30, 40, 50], [1.0, 0.0, 3.0, 4.0], r"taus\[1\] must be > 0"),
+    ([20, 30, 40, 50], [1.0, -2.0, 3.0, 4.0], r"taus\[1\] must be > 0"),
+    ([20, 30, 40, 50], [1.0, float("inf"), 3.0, 4.0], r"taus\[1\] must be finite"),
     ([20, 30, 30, 50], [1.0, 2.0, 3.0, 4.0], "strictly increasing"),
     ([20, 30, 40], [1.0, 2.0], "same length"),
-    ([0, 30, 40, 50], [1.0, 2.0, 3.0, 4.0], "inv_omegas must be finite and > 0"),
-    ("abcd", [1.0, 2.0, 3.0, 4.0], "sequences of real numbers"),
+    ([0, 30, 40, 50], [1.0, 2.0, 3.0, 4.0], r"inv_omegas\[0\] must be > 0"),
+    ("abcd", [1.0, 2.0, 3.0, 4.0], "inv_omegas must be a sequence of real numbers"),
 ])
 def test_fit_bad_input(invs, taus, match):
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises((ValueError, TypeError), match=match):
         fit_exponent(invs, taus)
 
 
@@ -86,7 +86,7 @@ def test_bad_input_other_helpers():
         fit_exponent(INVS, _taus(1, 1, 1), power="two")
     with pytest.raises(ValueError, match="at least 3 points"):
         fit_exponent([20, 30], [1.0, 2.0], power=False)
-    with pytest.raises(ValueError, match="values must be finite and > 0"):
+    with pytest.raises(ValueError, match=r"values\[1\] must be > 0"):
         fit_decay(INVS, [1.0, 0.0, 1.0, 1.0, 1.0, 1.0])
 
 

@@ -18,7 +18,7 @@ from .. import validation
 KINDS = ("float", "mp", "arb")
 # the fewest digits any entry point accepts: mpmath or arb below float64's ~16 digits
 # would be a less precise answer, not a more precise one
-MIN_DPS = 15
+MIN_DPS, MAX_DPS = validation.MIN_DPS, validation.MAX_DPS
 
 
 class PrecisionError(ValueError, OverflowError):
@@ -34,7 +34,7 @@ class Precision:
 
     def __init__(self, dps=None, arb=False):
         if dps is not None:
-            dps = validation.integer(dps, "dps", minimum=MIN_DPS)
+            dps = validation.digits(dps)
         if not isinstance(arb, (bool, np.bool_)):
             raise TypeError(f"arb must be True or False, got {arb!r}")
         if arb and dps is None:

@@ -7,14 +7,15 @@ import dataclasses
 import math
 import time
 
+import mpmath
 import numpy as np
 
 from .. import validation
-from ..backends import MIN_DPS, PrecisionError  # noqa: F401 (PrecisionError re-exported)
+from ..backends import MAX_DPS, PrecisionError
 from ..loss import Loss
 from .control import StepController
 from .events import (Event, EventContext, LossHitting, ParamSeparation, event_resolution,  # noqa: F401 (re-exported)
-                     hitting_events, locate_event, never_happen, refine_event)
+                     hitting_events, locate_event, never_happen, out_of_reach, refine_event)
 from .heavy_ball import HeavyBallProblem, HeavyBallRosenbrock
 from .integrator import ExpRosenbrock, Linearisation, StepRejected
 from .radau import RadauIIA
@@ -62,7 +63,7 @@ def _check_inputs(loss, a0, w0, events, delta, method, dps, t_max, rtol, atol, m
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     if dps is not None:
-        dps = validation.integer(dps, "dps", minimum=MIN_DPS)
+        dps = validation.digits(dps)
         if method != "exact":
             raise ValueError(f"dps applies to method='exact' only, got dps={dps} with method={method!r}")
     if events is None:
@@ -78,9 +79,7 @@ def _check_inputs(loss, a0, w0, events, delta, method, dps, t_max, rtol, atol, m
     if len({e.name for e in events}) != len(events):
         raise ValueError("events: at most one event of each kind")
     t_max = validation.positive(t_max, "t_max")
-    rtol = validation.positive(rtol, "rtol")
-    if not rtol < 1:
-        raise ValueError(f"rtol must be in (0, 1), got {rtol!r}")
+    rtol = validation.tolerance(rtol, "rtol")
     atol = validation.positive(atol, "atol")
     if integrator not in SOLVERS:
         raise ValueError(f"integrator must be one of {tuple(SOLVERS)}, got {integrator!r}")
@@ -167,9 +166,15 @@ def _gradient_flow(loss, a0, w0, events, method, dps, t_max, rtol, atol, max_ste
                              check_precision=(method != "exact"), progress=report)
         if momentum is not None:
             res = dataclasses.replace(res, method=f"{method}, heavy ball gamma={float(momentum):g}")
-    except PrecisionError as exc:
-        if on_precision != "exact":
+    except (ZeroDivisionError, OverflowError, FloatingPointError) as exc:
+        # float64 failed outright (PrecisionError, the float64 methods' own refusal, is an
+        # OverflowError too); 'exact' has no float64 intermediates left to fail
+        if not isinstance(exc, PrecisionError) and method == "exact":
             raise
+        if not isinstance(exc, PrecisionError):
+            exc = PrecisionError(f"float64 failed ({type(exc).__name__}: {exc}); method='exact' avoids float64")
+        if on_precision != "exact":
+            raise exc from None
         res = _gradient_flow(loss, a0, w0, events, "exact", None, t_max, rtol, atol, max_steps, dense, "raise",
                              None, integrator, False, progress, "exact rerun", saddle_doublings=0)
         escalated = f"escalated to 'exact' ({exc}). "
@@ -178,7 +183,7 @@ def _gradient_flow(loss, a0, w0, events, method, dps, t_max, rtol, atol, max_ste
         escalated = ""
     rested = []  # the digits at which 'exact' came to rest at a saddle
     for _ in range(SADDLE_DPS_DOUBLINGS if saddle_doublings is None else saddle_doublings):
-        if not (res.unresolved_saddle and method == "exact" and momentum is None):
+        if not (res.unresolved_saddle and method == "exact" and momentum is None) or 2 * res.dps > MAX_DPS:
             break
         rested.append(res.dps)
         res = _gradient_flow(loss, a0, w0, events, "exact", 2 * res.dps, t_max, rtol, atol, max_steps, dense,
@@ -190,7 +195,7 @@ def _gradient_flow(loss, a0, w0, events, method, dps, t_max, rtol, atol, max_ste
     if error_estimate:
         # the same flow at a 100 times tighter tolerance (and in 'exact' with more digits):
         # the difference estimates the error of the reported times (an estimate, not a bound)
-        ref_dps = math.ceil(ERROR_ESTIMATE_DPS_FACTOR * res.dps) if method == "exact" else None
+        ref_dps = min(math.ceil(ERROR_ESTIMATE_DPS_FACTOR * res.dps), MAX_DPS) if method == "exact" else None
         ref = _gradient_flow(loss, a0, w0, events, method, ref_dps, t_max, max(rtol / 100, ERROR_ESTIMATE_MIN_RTOL),
                              atol / 100, 10 * max_steps, False, on_precision, momentum, integrator, False,
                              progress, "error estimate")
@@ -206,6 +211,11 @@ def _integrate(problem, solver, theta0, events, t_max, rtol, atol, max_steps, de
     y = problem.initial_state(theta0)
     th0 = ar.vector(theta0)
     J0 = problem.value(th0)
+    if not math.isfinite(float(J0)):  # results report J in float64; the flow only lowers J
+        if ar.kind == "float":
+            raise PrecisionError(f"J(theta_0) overflows float64 ({float(J0)}); method='exact' evaluates it in mpmath")
+        raise ValueError(f"a0, w0: the loss at the start, J = {mpmath.nstr(J0, 5)}, is beyond float64's range "
+                         f"(about 1.8e308), in which results report J: scale the start (a0) or the target down")
     ctx = EventContext(problem, th0, J0)
     t = ar.number(0)
     t_max_n = ar.number(t_max)
@@ -219,6 +229,13 @@ def _integrate(problem, solver, theta0, events, t_max, rtol, atol, max_steps, de
             raise ValueError(f"{e!r} is already exceeded at theta_0")
         if check_precision and (why := event_resolution(ctx, e, th0, rtol)):
             raise PrecisionError(why)
+    # (the heavy-ball flow starts with a velocity, and its J may rise: not there)
+    beyond = [] if isinstance(problem, HeavyBallProblem) else [why for e in events if (why := out_of_reach(e, J0, t_max))]
+    if events and len(beyond) == len(events):  # nothing to integrate for
+        return FlowResult(t=np.array(ts), y=np.array(ys), loss=np.array(losses), t_events=found, status=0,
+                          message="no event can happen before t_max: " + "; ".join(beyond), method=method,
+                          steps=0, rejected=0, dps=problem.dps, seconds=0.0, rtol=rtol, atol=atol,
+                          y_exact=ys_exact, t_events_exact=found_exact, _dense=[], _problem=problem)
     # a solver whose error estimate is of lower order than its solution says what
     # tolerance on the estimate gives a local error of about rtol (atol scales alike)
     est = getattr(solver, "estimate_tolerance", None)

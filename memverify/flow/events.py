@@ -4,6 +4,8 @@ flow at rest at a strict local minimum)."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import validation
@@ -66,6 +68,20 @@ class ParamSeparation(Event):
 
     def value(self, ctx, theta):
         return ctx.arith.norm2(theta - ctx.theta0) - ctx.number(self.delta)
+
+
+def out_of_reach(event, J0, t_max):
+    """Why `event` cannot happen on the gradient flow before t_max from a start with loss
+    J0, or None.  J >= 0 and the flow only lowers J, so |J - J0| <= J0; and
+    ||theta(tau) - theta_0|| <= int ||grad J|| <= sqrt(tau (J0 - J)) <= sqrt(tau J0)
+    (Cauchy-Schwarz, with d J/d tau = -||grad J||^2), so tau_param >= delta^2 / J0."""
+    d, J0 = float(event.delta), float(J0)
+    if isinstance(event, LossHitting) and d >= J0:
+        return f"|J - J(theta_0)| <= J(theta_0) = {J0:.6g} <= delta = {d:.6g} (J >= 0, and J only falls)"
+    if isinstance(event, ParamSeparation) and J0 > 0 and math.log(d) * 2 - math.log(J0) > math.log(t_max):
+        return (f"||theta - theta_0||^2 <= tau J(theta_0), so ||theta - theta_0|| reaches delta = {d:.6g} "
+                f"no sooner than tau = delta^2 / J(theta_0) = 10^{(2 * math.log10(d) - math.log10(J0)):.4g} > t_max")
+    return None
 
 
 def event_resolution(ctx, event, theta, rtol, tau=None, speed=None):

@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import functools
 import math
+from fractions import Fraction
 
 import mpmath
 import numpy as np
 
 from .. import validation
-from ..backends import MIN_DPS, Precision
+from ..backends import Precision
 from ..landscape import global_minimiser
 from ..loss import Loss
 
@@ -40,11 +41,9 @@ def _points(inv_omegas, taus, name="taus", minimum=2, invert=False):
     """Validated float arrays x = 1/omega (strictly increasing, > 0) and log tau
     (-log tau with invert=True; logs taken by mpmath, so values below the float64
     range, such as an eigenvalue e^{-800}, are fine)."""
-    try:
-        x = np.asarray(list(inv_omegas), dtype=float)
-        raw = [mpmath.mpf(v) for v in taus]
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"inv_omegas and {name} must be sequences of real numbers ({exc})") from None
+    x = np.asarray([float(v) for v in validation.vector(inv_omegas, "inv_omegas", positive_entries=True)])
+    raw = [mpmath.mpf(v.numerator) / v.denominator if isinstance(v, Fraction) else mpmath.mpf(v)
+           for v in validation.vector(taus, name, positive_entries=True)]
     y_ok = all(mpmath.isfinite(v) and v > 0 for v in raw)
     # log by mpmath: a value below the float64 range keeps its logarithm
     y = np.asarray([float(mpmath.log(v)) if y_ok else 0.0 for v in raw], dtype=float)
@@ -195,7 +194,7 @@ def reduced_drift(target, v, dps=40):
                          f"got {type(target).__name__} with "
                          f"{'none' if base is None else str(len(base.w)) + ' terms'}")
     v = float(validation.positive(v, "v"))
-    dps = validation.integer(dps, "dps", minimum=MIN_DPS)
+    dps = validation.digits(dps)
     astar, wstar = float(base.a[0]), float(base.w[0])
     if v == wstar:
         raise ValueError(f"v must differ from w* = {wstar} (the split space)")

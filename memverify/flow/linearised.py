@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import mpmath
 
 from .. import validation
-from ..backends import MIN_DPS, Precision, illinois
+from ..backends import Precision, illinois
 from ..loss import Loss
 from .linalg import eigh, phi
 from .plain import auto_dps
@@ -51,7 +51,7 @@ def linearised_flow(loss, a0, w0, delta, dps=None):
     w0 = validation.vector(w0, "w0", length=loss.m, positive_entries=True)
     delta = float(validation.positive(delta, "delta"))
     theta0 = list(a0) + list(w0)
-    dps = auto_dps(loss, theta0) if dps is None else validation.integer(dps, "dps", minimum=MIN_DPS)
+    dps = auto_dps(loss, theta0) if dps is None else validation.digits(dps)
     ar = Precision(dps)
     with mpmath.workdps(dps):
         g = loss.gradient(a0, w0, dps=dps)

@@ -9,7 +9,7 @@ import math
 import mpmath
 import numpy as np
 
-from ..backends import Precision
+from ..backends import MAX_DPS, Precision, PrecisionError
 
 EPS = np.finfo(float).eps
 
@@ -105,4 +105,10 @@ def auto_dps(loss, theta0, guard=25):
             return guard + 10
         with mpmath.workdps(20):
             mags.append(-float(mpmath.log10(abs(val))))
-    return guard + max(0, math.ceil(max(mags[0], AUTO_DPS_EXPONENT_FACTOR * mags[1])))
+    dps = guard + max(0, math.ceil(max(mags[0], AUTO_DPS_EXPONENT_FACTOR * mags[1])))
+    if dps > MAX_DPS:  # refused up front: mpmath at that many digits would run for days
+        raise PrecisionError(f"method='exact' would need about {dps} digits here (the template moment at "
+                             f"w = {max(rates):.4g} is about 10^-{mags[0]:.4g}), more than MAX_DPS = {MAX_DPS}: "
+                             f"the flow of this target from this start is out of reach (a larger omega or "
+                             f"smaller initial rates w0 bring it back)")
+    return dps

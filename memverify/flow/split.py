@@ -41,12 +41,14 @@ import mpmath
 import numpy as np
 
 from .. import validation
-from ..backends import MIN_DPS, Precision, illinois
+from ..backends import MIN_DPS, Precision, PrecisionError, illinois
 from ..loss import Loss
 
 __all__ = ["split_dps", "split_slow_point", "split_tau_param"]
 
 NEWTON_MAX_ITER = 60
+A1_RANGE = (0.05, 0.95)  # a1/a* accepted by split_tau_param (the range its tests cover)
+A1_HALF_GAP = 0.01       # and at least this far from the symmetric split a*/2
 GAP_SCAN_FACTOR = 10.0  # the bracket of the gap u: scanned downwards from 0.1 by this factor
 QUADRATURE_NODES = 8    # Gauss-Legendre nodes for int da1 / V (V changes by a few % over delta)
 
@@ -84,8 +86,8 @@ def _fast_equilibrium(loss, prec, a1, u, a2, w2):
         a2, w2 = a2 + d[0], w2 + d[1]
         if abs(d[0]) + abs(d[1]) < tol:
             return a2, w2, loss.gradient([a1, a2], [w2 + u, w2], dps=prec.dps)[2]
-    raise RuntimeError(f"Newton for the fast variables did not converge in {NEWTON_MAX_ITER} iterations "
-                       f"(a1 = {float(a1)}, gap u = {float(u):.3g})")
+    raise PrecisionError(f"Newton for the fast variables did not converge in {NEWTON_MAX_ITER} iterations "
+                         f"(a1 = {float(a1)}, gap u = {float(u):.3g}) at dps={prec.dps}: raise dps")
 
 
 def split_slow_point(target, a1, side, dps, gap_guess=None):
@@ -102,7 +104,7 @@ def split_slow_point(target, a1, side, dps, gap_guess=None):
     validation.real(a1, "a1")
     if side not in (1, -1):
         raise ValueError(f"side must be +1 or -1, got {side!r}")
-    dps = validation.integer(dps, "dps", minimum=MIN_DPS)
+    dps = validation.digits(dps)
     loss = Loss(target, 2)
     prec = Precision(dps)
     with prec.context():
@@ -116,8 +118,8 @@ def split_slow_point(target, a1, side, dps, gap_guess=None):
         while True:
             u_next = u / GAP_SCAN_FACTOR
             if abs(u_next) < floor:
-                raise RuntimeError(f"no gap of the slow curve found above {float(floor):.1e} at a1 = {float(a1)} "
-                                   f"(side {side}): raise dps")
+                raise PrecisionError(f"no gap of the slow curve found above {float(floor):.1e} at a1 = {float(a1)} "
+                                 f"(side {side}) at dps={dps}: raise dps")
             a2n, w2n, du_next = _fast_equilibrium(loss, prec, a1, u_next, a2, w2)
             if (du_next > 0) != (du > 0):
                 break
@@ -154,9 +156,12 @@ def split_tau_param(target, a1, delta, dps=None):
     delta = float(validation.positive(delta, "delta"))
     if not delta < 0.5:
         raise ValueError(f"delta must be below 0.5 (the slow curve is followed over a1 only), got {delta}")
-    if abs(a1 - astar / 2) <= 1e-12 * abs(astar):
-        raise ValueError(f"a1 = {a1} is the symmetric split a*/2: an invariant set, no escape")
-    dps = split_dps(target) if dps is None else validation.integer(dps, "dps", minimum=MIN_DPS)
+    r = a1 / astar
+    if not A1_RANGE[0] <= r <= A1_RANGE[1] or abs(r - 0.5) < A1_HALF_GAP:
+        # the tested range (the mirror test covers 0.05..0.49); a*/2 itself is an invariant set
+        raise ValueError(f"a1 must satisfy {A1_RANGE[0]} <= a1/a* <= {A1_RANGE[1]} and |a1/a* - 1/2| >= {A1_HALF_GAP} "
+                         f"(a*/2 is the symmetric split, an invariant set with no escape), got a1/a* = {r:.6g}")
+    dps = split_dps(target) if dps is None else validation.digits(dps)
     loss = Loss(target, 2)
     with mpmath.workdps(dps):
         th0 = [mpmath.mpf(a1), mpmath.mpf(astar) - mpmath.mpf(a1), mpmath.mpf(wstar), mpmath.mpf(wstar)]
@@ -165,7 +170,7 @@ def split_tau_param(target, a1, delta, dps=None):
         side = 1 if g0[3] - g0[2] > 0 else -1
         start = split_slow_point(target, a1, side, dps)
         if start["drift"] == 0:
-            raise RuntimeError("the drift along the slow curve is 0 at its start: raise dps")
+            raise PrecisionError(f"the drift along the slow curve is 0 at its start at dps={dps}: raise dps")
         direction = 1 if start["drift"] > 0 else -1
 
         def distance(s):
@@ -176,7 +181,7 @@ def split_tau_param(target, a1, delta, dps=None):
         s_lo, s_hi = mpmath.mpf(a1), mpmath.mpf(a1) + direction * mpmath.mpf(delta)
         d_lo, d_hi = distance(s_lo), distance(s_hi)
         if not (d_lo < 0 < d_hi):
-            raise RuntimeError(f"||theta - theta_0|| - delta does not change sign on [a1, a1 +- delta]: "
+            raise ValueError(f"delta: ||theta - theta_0|| - delta does not change sign on [a1, a1 +- delta]: "
                                f"{float(d_lo):.3g}, {float(d_hi):.3g}")
         lo, hi = illinois(distance, s_lo, s_hi, d_lo, d_hi, mpmath.mpf(10) ** -12)
         s_end = (lo + hi) / 2
@@ -185,6 +190,6 @@ def split_tau_param(target, a1, delta, dps=None):
         tau = mpmath.fsum(float(wt) * half / split_slow_point(target, mid + half * float(nd), side, dps, start["gap"])["drift"]
                           for nd, wt in zip(nodes, weights))
         if not (mpmath.isfinite(tau) and tau > 0):
-            raise RuntimeError(f"the predicted tau_param is not a positive number ({tau}): raise dps")
+            raise PrecisionError(f"the predicted tau_param is not a positive number ({tau}) at dps={dps}: raise dps")
         return {"tau_param": +tau, "log_tau_param": float(mpmath.log(tau)), "a1_end": float(s_end),
                 "gap": +start["gap"], "drift": +start["drift"], "side": side, "dps": dps}

@@ -8,7 +8,7 @@ import concurrent.futures
 from .. import validation
 from ..loss import Loss
 from ..targets import ExpSum, MemoryBump
-from .core import SOLVERS, gradient_flow
+from .core import METHODS, SOLVERS, gradient_flow
 
 
 def flow_spec(omega, a0, w0, delta, astar=(1.0,), wstar=(1.0,), c0=1.0, sigma=1.0, method="fast", dps=None,
@@ -17,15 +17,24 @@ def flow_spec(omega, a0, w0, delta, astar=(1.0,), wstar=(1.0,), c0=1.0, sigma=1.
     template), the initial point, the gap delta, the method and tolerance
     (gradient_flow's rtol, max_steps, integrator and error_estimate); trajectory=True also returns the
     times and the loss of the accepted steps."""
-    validation.positive(omega, "omega")
-    validation.positive(rtol, "rtol")
-    if not rtol < 1:
-        raise ValueError(f"rtol must be in (0, 1), got {rtol!r}")
+    omega = float(validation.positive(omega, "omega"))
+    w0 = validation.vector(w0, "w0", positive_entries=True)
+    a0 = validation.vector(a0, "a0", length=len(w0))
+    delta = float(validation.positive(delta, "delta"))
+    rtol = float(validation.tolerance(rtol, "rtol"))
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    if dps is not None:
+        dps = validation.digits(dps)
+        if method != "exact":
+            raise ValueError(f"dps applies to method='exact' only, got dps={dps} with method={method!r}")
     if integrator not in SOLVERS:
         raise ValueError(f"integrator must be one of {tuple(SOLVERS)}, got {integrator!r}")
-    return {"omega": float(omega), "a0": [float(x) for x in a0], "w0": [float(x) for x in w0],
-            "delta": float(delta), "astar": [float(x) for x in astar], "wstar": [float(x) for x in wstar],
-            "c0": float(c0), "sigma": float(sigma), "method": method, "dps": dps, "rtol": float(rtol),
+    # the target's own checks (its parameters' ranges), before any run is shipped
+    target = MemoryBump(ExpSum(astar, wstar), omega=omega, c0=c0, sigma=sigma)
+    return {"omega": omega, "a0": [float(x) for x in a0], "w0": [float(x) for x in w0],
+            "delta": delta, "astar": [float(x) for x in target.base.a], "wstar": [float(x) for x in target.base.w],
+            "c0": float(c0), "sigma": float(sigma), "method": method, "dps": dps, "rtol": rtol,
             "max_steps": validation.integer(max_steps, "max_steps", minimum=1), "trajectory": bool(trajectory),
             "integrator": integrator, "error_estimate": bool(error_estimate)}
 

@@ -53,8 +53,8 @@ class AbsTemplateMoment(Moment):
 
 
 def parameters(m, prefix=("a", "w")):
-    """Symbols (a_1..a_m) real and (w_1..w_m) positive."""
-    m = validation.integer(m, "m", minimum=1)
+    """Symbols (a_1..a_m) real and (w_1..w_m) positive (1 <= m <= validation.MAX_WIDTH)."""
+    m = validation.width(m)
     a = sp.symbols(f"{prefix[0]}_1:{m + 1}", real=True)
     w = sp.symbols(f"{prefix[1]}_1:{m + 1}", positive=True)
     return a, w
@@ -139,6 +139,7 @@ class LossDerivation:
 def loss_value(m):
     """J (eq. 18) for width m alone: (a, w, J), without the derivatives (which cost
     most of `derive` at large m)."""
+    m = validation.width(m)
     a, w = parameters(m)
     integral = sp.Integral(sp.expand((model(a, w) - rho(t)) ** 2), (t, 0, sp.oo))
     return a, w, reduce_integrals(integral)
@@ -146,7 +147,9 @@ def loss_value(m):
 
 @functools.lru_cache(maxsize=None)
 def derive(m):
-    """Derive J (eq. 18), its gradient and its Hessian for width m."""
+    """Derive J (eq. 18), its gradient and its Hessian for width m (1 <= m <=
+    validation.MAX_WIDTH = 50; about 8 s at m = 10, 84 s at m = 40)."""
+    m = validation.width(m)
     a, w, J = loss_value(m)
     theta = tuple(a) + tuple(w)
     grad = tuple(sp.diff(J, x) for x in theta)

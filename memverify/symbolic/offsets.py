@@ -31,7 +31,7 @@ from .loss import Moment, derive
 @functools.lru_cache(maxsize=None)
 def residual_symbols(m):
     """Symbols R{n}_{k} standing for R_n(w_k), n = 0, 1, 2, k = 1..m."""
-    m = validation.integer(m, "m", minimum=1)
+    m = validation.width(m)
     return tuple(tuple(sp.Symbol(f"R{n}_{k + 1}") for k in range(m)) for n in range(3))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import flint
 
 from .. import validation
-from ..backends import MIN_DPS, flint_precision, to_arb
+from ..backends import flint_precision, to_arb
 
 
 def sign_changing_template_moments(n, w, mu, dps=30):
@@ -21,7 +21,7 @@ def sign_changing_template_moments(n, w, mu, dps=30):
     mu = validation.real(mu, "mu")
     if mu < 0:
         raise ValueError(f"mu must be >= 0, got {mu!r}")
-    dps = validation.integer(dps, "dps", minimum=MIN_DPS)
+    dps = validation.digits(dps)
     with flint_precision(dps=dps):
         w, mu = to_arb(w), to_arb(mu)
 
