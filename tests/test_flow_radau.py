@@ -228,6 +228,16 @@ def test_flow_spec_validates_rtol_and_integrator():
         flow_spec(0.1, [1.0, 0.0], [1.0, 0.8], 0.05, integrator="euler")
 
 
+def test_an_early_t_max_is_not_a_rest_at_a_saddle():
+    """The same invariant set stopped at t_max = 1e-3: a rounding-size deviation along the
+    unstable direction (lambda ~ -0.01) grows by e^{1e-5} only, so the run has not come to
+    rest: no 'saddle' diagnosis and no reruns at twice the digits (which it made before);
+    the falsifier, the same start run to t_max = 1e60, is test_symmetric_split_reports_no_escape."""
+    e = gradient_flow(_loss(10), [0.5, 0.5], [1.0, 1.0], delta=0.05, method="exact", t_max=1e-3)
+    assert e.status == 0 and "saddle" not in e.message and not e.unresolved_saddle
+    assert e.message.startswith("reached t_max") and e.dps == 35  # the automatic digits, no rerun
+
+
 def test_symmetric_split_reports_no_escape():
     """a1 = a2, w1 = w2 is an invariant set: at 1/omega = 10 the flow comes to rest
     at a saddle of J_2 on it.  'exact' reaches t_max and says why; float64 cannot tell

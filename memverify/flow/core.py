@@ -340,7 +340,11 @@ def _integrate(problem, solver, theta0, events, t_max, rtol, atol, max_steps, de
             break
         if t >= t_max_n:
             lam_min = min(solver.linearise(y)[3])
-            if lam_min < 0:
+            # resting at a saddle: a deviation of rounding size along its unstable direction
+            # would have grown past O(1) by t (e^{|lambda| t} > 10^digits); before that,
+            # t_max merely came first
+            digits = problem.dps if problem.dps is not None else 16
+            if lam_min < 0 and float(-lam_min) * float(t) > math.log(10) * digits:
                 message += (f"; theta rests at a saddle (Hessian eigenvalue {float(lam_min):.3g}) without a "
                             "resolved gradient component along its unstable directions (an invariant set, "
                             "or too few digits to resolve the motion off it)")
