@@ -83,28 +83,49 @@ def tolerance(x, name):
     return x
 
 
+def array(x, name, ndim=None, max_entries=None):
+    """x as a float64 numpy array: real numbers only (not bool, complex, strings, None),
+    rectangular, non-empty, finite, with `ndim` dimensions and at most `max_entries`
+    entries where given."""
+    if x is None or isinstance(x, (str, bytes, Set, Mapping)):
+        raise TypeError(f"{name} must be an array of real numbers, got {type(x).__name__}")
+    try:
+        arr = np.asarray(x)
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise ValueError(f"{name} must be a rectangular array of real numbers ({exc})") from None
+    if max_entries is not None and arr.size > max_entries:
+        raise ValueError(f"{name} must have at most {max_entries} entries, got {arr.size}")
+    if arr.dtype == object:  # mpf, Fraction, Python ints: each must be a finite real number
+        for i, v in enumerate(arr.reshape(-1)):
+            real(v, f"{name} entry {i}")
+        try:
+            arr = arr.astype(float)
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise ValueError(f"{name} must hold real numbers within float64's range ({exc})") from None
+    if arr.dtype.kind not in "iuf" or arr.dtype.kind == "b":
+        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-dimensional, got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
+    with np.errstate(over="ignore"):
+        arr = arr.astype(float)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must have finite entries (within float64's range)")
+    return arr
+
+
 def matrix(x, name, shape=None):
     """A two-dimensional array of finite real numbers (float64), of `shape` where given."""
-    if isinstance(x, (str, bytes, Set, Mapping)) or not hasattr(x, "__iter__"):
-        raise TypeError(f"{name} must be a matrix of real numbers, got {type(x).__name__}")
-    rows = [vector(r, f"{name}[{i}]") for i, r in enumerate(x)] if not isinstance(x, np.ndarray) else None
-    if rows is not None:
-        if not rows:
-            raise ValueError(f"{name} must not be empty")
-        if len({len(r) for r in rows}) != 1:
-            raise ValueError(f"{name} must be rectangular, got rows of lengths {[len(r) for r in rows]}")
-        out = np.array([[float(v) for v in r] for r in rows], dtype=float)
-    else:
-        if x.ndim != 2 or x.size == 0:
-            raise ValueError(f"{name} must be a non-empty two-dimensional array, got shape {x.shape}")
-        if x.dtype.kind not in "iuf":
-            raise TypeError(f"{name} must hold real numbers, got dtype {x.dtype}")
-        out = x.astype(float)
-        if not np.all(np.isfinite(out)):
-            raise ValueError(f"{name} must have finite entries")
+    out = array(x, name, ndim=2)
     if shape is not None and out.shape != tuple(shape):
         raise ValueError(f"{name} must have shape {tuple(shape)}, got {out.shape}")
     return out
+
+
+def seed(x, name="seed"):
+    """A random seed: an integer in [0, 2^64 - 1]."""
+    return integer(x, name, minimum=0, maximum=2**64 - 1)
 
 
 def output_path(path, name="out"):

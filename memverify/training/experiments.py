@@ -8,106 +8,46 @@ counts; the Figure 4 time step dt = 0.1 (N = 320 Euler steps); white-noise sampl
 variance per step (sd = 1: "standard white noise"); J = 4 cosines; Lorenz 96 with K = 8, an
 Ornstein-Uhlenbeck forcing of sd 3 and correlation time 1; the plateau measure's parameters (the same everywhere: a band of rtol = 10%, a floor of 5% of
 the initial loss, and a plateau must last at least a tenth of the run's iterations).
+
+Work is bounded: a Setting whose estimated work (`Setting.work`, multiply-adds of all its
+iterations and data) exceeds MAX_WORK is refused when it is built, and so is a group of
+settings (run_settings, memory_sweep) beyond MAX_TOTAL_WORK; see their docstrings.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import numbers
 import time
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Mapping
 
 import jax
 import jax.numpy as jnp
+import mpmath
 import numpy as np
 
 from .. import validation
+from ..backends import PrecisionError
 from ..targets import Airy, ExpSum, MemoryBump
 from .data import cosine_inputs, lorenz96, random_expsum_target, rho_grid, white_noise_inputs
 from .optim import make_optimizer, train
 from .plateau import PlateauParams, plateau_measure
-from .rnn import (init_params, input_gram, sampled_loss, sampled_loss_linear, sequence_loss, target_outputs,
-                  white_noise_loss_euler)
-
-TARGETS = ("expsum-random", "airy", "bump", "lorenz96")
-LOSSES = ("white-noise-euler", "sampled", "sequence")
-INPUTS = ("white", "cosine", "lorenz")
+from .rnn import (init_params, input_gram, sampled_loss, sampled_loss_linear,
+                  sequence_loss, target_outputs, white_noise_loss_euler)
+from .setting import (ACTIVATIONS, FRESH_SEED_OFFSET, INPUTS, LOSSES, MAX_STEPS, MAX_TOTAL_WORK,  # noqa: F401
+                      MAX_WORK, TARGETS, Setting)
 
 
-@dataclass(frozen=True)
-class Setting:
-    """One experiment: a target, a model, a loss, an optimiser, n_init initialisations.
-
-    target: 'expsum-random' (Fig. 1 (a); target_seed, m_star), 'airy' (s0, t0), 'bump'
-    (eq. 119: e^{-t} + c0 e^{-(t - inv_omega)^2 / (2 sigma^2)}) or 'lorenz96' (Fig. 1 (c)).
-    loss: 'white-noise-euler' (dt sum_j |k_j - rho(t_j)|^2, linear only), 'sampled' (mean of
-    (y_N - H_N)^2 over `batch` fixed input paths) or 'sequence' (Lorenz 96).  Times T and dt
-    in the model's time units; lr the learning rate; n_iter the iterations per run."""
-
-    name: str
-    target: str
-    loss: str
-    activation: str = "linear"
-    optimizer: str = "gd"
-    lr: float = 0.1
-    n_iter: int = 1000
-    inputs: str = "white"
-    T: float = 6.4
-    dt: float = 0.1
-    batch: int = 128
-    m: int = 16
-    n_init: int = 10
-    seed: int = 0
-    data_seed: int = 1
-    w_diag: float = 1.0
-    w_scale: float = 0.1
-    c_scale: float = 1.0
-    u_scale: float = 1.0
-    s0: float = 2.25
-    t0: float = 3.0
-    inv_omega: float = 20.0
-    c0: float = 1.0
-    sigma: float = 1.0
-    target_seed: int = 0
-    m_star: int = 8
-    white_sd: float = 1.0
-    J: int = 4
-    lam_max: float = 10.0
-    lorenz_K: int = 8
-    lorenz_forcing_sd: float = 3.0
-    lorenz_forcing_tau: float = 1.0
-    momentum: float = 0.9
-    fresh_batch: int = 512
-    plateau: PlateauParams = field(default_factory=PlateauParams)
-
-    def __post_init__(self):
-        for key, allowed in (("target", TARGETS), ("loss", LOSSES), ("inputs", INPUTS)):
-            if getattr(self, key) not in allowed:
-                raise ValueError(f"{key} must be one of {allowed}, got {getattr(self, key)!r}")
-        if self.activation not in ("linear", "tanh"):
-            raise ValueError(f"activation must be 'linear' or 'tanh', got {self.activation!r}")
-        if self.loss == "white-noise-euler" and self.activation != "linear":
-            raise ValueError("loss 'white-noise-euler' is the linear model's closed form: activation must be 'linear'")
-        for key in ("lr", "T", "dt", "sigma", "s0", "inv_omega", "lam_max"):
-            validation.positive(getattr(self, key), key)
-        for key in ("n_iter", "batch", "m", "n_init", "J", "m_star"):
-            validation.integer(getattr(self, key), key, minimum=1)
-        if self.n_steps < 2:
-            raise ValueError(f"T / dt must give at least 2 Euler steps, got T={self.T}, dt={self.dt}")
-
-    @property
-    def n_steps(self):
-        return int(round(self.T / self.dt))
-
-    def as_dict(self):
-        return asdict(self)
-
-    def with_(self, **changes):
-        return replace(self, **changes)
+def _setting(s):
+    if not isinstance(s, Setting):
+        raise TypeError(f"setting must be a Setting, got {type(s).__name__}")
+    return s
 
 
 def make_target(s):
     """The memverify target of a setting (None for Lorenz 96), and a description."""
+    _setting(s)
     if s.target == "expsum-random":
         tgt, mats = random_expsum_target(s.target_seed, s.m_star)
         return tgt, {"kind": "c*^T e^{W* t} b*, W* = -I - Z^T Z", "seed": s.target_seed, "m_star": s.m_star,
@@ -131,9 +71,8 @@ def _inputs(s):
 
 def loss_function(s):
     """loss(params) -> scalar for one initialisation of the setting (data fixed by data_seed)."""
-    if s.target == "lorenz96":
-        if s.loss != "sequence":
-            raise ValueError("the Lorenz 96 target needs loss 'sequence'")
+    _setting(s)
+    if s.target == "lorenz96":  # (Setting: the Lorenz 96 target goes with the sequence loss, and only it)
         x, y = lorenz96(s.data_seed, s.batch, s.n_steps, s.dt, K=s.lorenz_K, forcing_sd=s.lorenz_forcing_sd,
                         forcing_tau=s.lorenz_forcing_tau)
         x, y = jnp.asarray(x), jnp.asarray(y)
@@ -142,8 +81,6 @@ def loss_function(s):
     r = jnp.asarray(rho_grid(tgt, s.dt * np.arange(s.n_steps))[:, None])
     if s.loss == "white-noise-euler":
         return lambda p: white_noise_loss_euler(p, r, s.dt)
-    if s.loss != "sampled":
-        raise ValueError(f"target {s.target!r} needs loss 'white-noise-euler' or 'sampled'")
     x = _inputs(s)
     if s.activation == "linear":  # the same loss through the input Gram matrix (tests: equal)
         S = jnp.asarray(input_gram(x))
@@ -157,9 +94,12 @@ def fresh_loss_function(s):
     """The sampled loss of setting `s` on `s.fresh_batch` fresh paths (data_seed + 7919) that
     training never saw: how much of a fall in the training loss is learning rather than fitting
     the batch.  None for losses that are not sampled, or when fresh_batch = 0."""
+    _setting(s)
     if s.loss != "sampled" or s.fresh_batch == 0:
         return None
-    return loss_function(s.with_(data_seed=s.data_seed + 7919, batch=s.fresh_batch))
+    # n_iter = 1: this setting is evaluated, never trained (its own work budget is not the run's)
+    return loss_function(s.with_(data_seed=s.data_seed + FRESH_SEED_OFFSET, batch=s.fresh_batch, fresh_batch=0,
+                                 n_iter=1))
 
 
 def _log_indices(n, points=600):
@@ -175,6 +115,29 @@ def _stats(values):
             "min": float(v.min()), "max": float(v.max()), "n": int(v.size)}
 
 
+def _progress(progress):
+    if progress is not None and not callable(progress):
+        raise TypeError(f"progress must be None or callable, got {type(progress).__name__}")
+
+
+def _full(full):
+    if not isinstance(full, (bool, np.bool_)):
+        raise TypeError(f"full must be True or False, got {type(full).__name__}")
+    return bool(full)
+
+
+def _finite_data(x, where):
+    """Raise ValueError if plain data (dicts, lists, numbers) holds NaN or inf."""
+    if isinstance(x, Mapping):
+        for k, v in x.items():
+            _finite_data(v, f"{where}[{k!r}]")
+    elif isinstance(x, (list, tuple)):
+        for i, v in enumerate(x):
+            _finite_data(v, f"{where}[{i}]")
+    elif isinstance(x, numbers.Number) and not isinstance(x, numbers.Integral) and not mpmath.isfinite(x):
+        raise ValueError(f"{where} must be finite, got {x!r}")
+
+
 _CACHE = {}
 
 
@@ -186,9 +149,15 @@ def run_setting(s, progress=None, cache=True):
     loss_curves (the loss at log-spaced iterations, None after a divergence), plateau
     statistics over the finite runs (length mean/sd/min/max, n_with_plateau, n_censored),
     final_loss and, for sampled losses, fresh_loss (the trained models on 512 unseen paths),
-    seconds, seconds_per_iteration (all initialisations together) and per run."""
-    if not isinstance(s, Setting):
-        raise TypeError(f"setting must be a Setting, got {type(s).__name__}")
+    seconds, seconds_per_iteration (all initialisations together) and per run.
+
+    A diverged run (train's diverged_at) has final_loss, plateau None and initial_loss None
+    when not even the first loss was finite; no number returned is NaN or inf.  The work is
+    the setting's (Setting.work <= MAX_WORK).  progress: None or callable(done, total)."""
+    _setting(s)
+    _progress(progress)
+    if not isinstance(cache, (bool, np.bool_)):
+        raise TypeError(f"cache must be True or False, got {type(cache).__name__}")
     key = json.dumps(s.as_dict(), sort_keys=True, default=str)
     if cache and key in _CACHE:
         return _CACHE[key]
@@ -199,7 +168,7 @@ def run_setting(s, progress=None, cache=True):
     params = init_params(s.seed, s.m, d, s.n_init, s.w_diag, s.w_scale, s.c_scale, s.u_scale)
     res = train(f, params, make_optimizer(s.optimizer, s.lr, s.momentum), s.n_iter,
                 chunks=20 if progress is not None else 1, progress=progress)
-    L = res["loss"]
+    L, recorded = res["loss"], res["recorded"]
     fresh_f = fresh_loss_function(s)
     fresh = None if fresh_f is None else np.asarray(jax.vmap(fresh_f)(
         {k: jnp.asarray(v) for k, v in res["params"].items()}))
@@ -208,8 +177,8 @@ def run_setting(s, progress=None, cache=True):
     for i in range(s.n_init):
         div = int(res["diverged_at"][i])
         p = {k: v[i].tolist() for k, v in res["params"].items()}
-        run = {"index": i, "initial_loss": float(L[i, 0]), "parameters": p}
-        if div >= 0 or not np.all(np.isfinite(L[i])):
+        run = {"index": i, "initial_loss": float(L[i, 0]) if recorded[i, 0] else None, "parameters": p}
+        if div >= 0:
             run.update(status=f"diverged at iteration {div}", final_loss=None, plateau=None)
         else:
             pm = plateau_measure(L[i], s.plateau)
@@ -218,7 +187,7 @@ def run_setting(s, progress=None, cache=True):
                 run["fresh_loss"] = float(fresh[i])
             lengths.append(pm["length"])
         runs.append(run)
-        curves.append([None if not math.isfinite(v) else float(v) for v in L[i, idx]])
+        curves.append([float(v) if ok else None for v, ok in zip(L[i, idx], recorded[i, idx])])
     ok = [r for r in runs if r["status"] == "ok"]
     out = {"setting": s.as_dict(), "target": tdesc, "runs": runs,
            "loss_iterations": idx.tolist(), "loss_curves": curves,
@@ -237,12 +206,23 @@ def run_setting(s, progress=None, cache=True):
 
 
 def summary(result):
-    """The run's data without curves and parameters (for claims' evidence)."""
+    """The run's data without curves and parameters (for claims' evidence).  `result`:
+    run_setting's dict (a diverged run's plateau is None, its length listed as None)."""
     keep = ("plateau_length", "n_with_plateau", "n_censored", "n_finite", "n_diverged", "final_loss", "fresh_loss",
             "seconds", "seconds_per_iteration", "seconds_per_iteration_per_run")
-    return {"name": result["setting"]["name"], **{k: result[k] for k in keep},
-            "plateau_lengths": [r["plateau"]["length"] if r["plateau"] else None for r in result["runs"]],
-            "statuses": sorted(set(r["status"] for r in result["runs"]))}
+    if not isinstance(result, Mapping):
+        raise TypeError(f"result must be run_setting's dict, got {type(result).__name__}")
+    missing = [k for k in keep + ("setting", "runs") if k not in result]
+    if missing:
+        raise ValueError(f"result must be run_setting's dict; it lacks {missing}")
+    try:
+        out = {"name": result["setting"]["name"], **{k: result[k] for k in keep},
+               "plateau_lengths": [r["plateau"]["length"] if r["plateau"] else None for r in result["runs"]],
+               "statuses": sorted(set(r["status"] for r in result["runs"]))}
+    except (KeyError, TypeError, IndexError) as exc:
+        raise ValueError(f"result must be run_setting's dict ({type(exc).__name__}: {exc})") from None
+    _finite_data(out, "result")
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -255,6 +235,7 @@ def figure1_settings(full=True):
     full=False: the reduced runs of the default check tier (4 initialisations instead of 10,
     5000 GD iterations instead of 20000 and t0 = 2, 3 only; Lorenz 96: 2 initialisations,
     64 paths, 1400 iterations instead of 3000)."""
+    full = _full(full)
     n_init, n_gd, t0s = (10, 20000, (2.0, 3.0, 4.0)) if full else (4, 5000, (2.0, 3.0))
     base = dict(T=6.4, dt=0.1, m=16)
     gd = dict(loss="white-noise-euler", activation="linear", optimizer="gd", lr=0.05, n_iter=n_gd, n_init=n_init,
@@ -279,7 +260,9 @@ def figure4_settings(full=True, inv_omega=20.0):
     """Figure 4: the memory bump (eq. 119) at 1/omega = 20, T = 32, dt = 0.1, 128 paths,
     full W; linear and tanh; GD (lr GD_LR) and Adam (lr 1e-3); white-noise and cosine inputs.
     full=False: the reduced runs of the default check tier (1/omega = 10, T = 16, dt = 0.2, 64
-    paths, 3 initialisations, fewer iterations, no fresh-path loss)."""
+    paths, 3 initialisations, fewer iterations, no fresh-path loss; inv_omega is not used)."""
+    full = _full(full)
+    inv_omega = float(validation.positive(inv_omega, "inv_omega"))
     if full:
         its = {("linear", "gd"): 30000, ("linear", "adam"): 3000, ("tanh", "gd"): 1500, ("tanh", "adam"): 1500}
         base = dict(T=32.0, n_init=10, inv_omega=inv_omega)
@@ -300,7 +283,18 @@ def figure4_settings(full=True, inv_omega=20.0):
 
 
 def run_settings(settings, progress=None):
-    """run_setting over a dict name -> Setting; progress(done, total) counts iterations."""
+    """run_setting over a dict name -> Setting; progress(done, total) counts iterations.
+    The settings' work together at most MAX_TOTAL_WORK (Figure 4 --full: 8.4e11)."""
+    if not isinstance(settings, Mapping):
+        raise TypeError(f"settings must be a dict name -> Setting, got {type(settings).__name__}")
+    for name, s in settings.items():
+        if not isinstance(s, Setting):
+            raise TypeError(f"settings[{name!r}] must be a Setting, got {type(s).__name__}")
+    _progress(progress)
+    work = sum(s.work for s in settings.values())
+    if work > MAX_TOTAL_WORK:
+        raise ValueError(f"settings: their work together is {work:.3g} multiply-adds, beyond the limit "
+                         f"MAX_TOTAL_WORK = {MAX_TOTAL_WORK:.3g}: run fewer or smaller settings")
     total = sum(s.n_iter for s in settings.values())
     done, out = 0, {}
     for name, s in settings.items():
@@ -310,28 +304,58 @@ def run_settings(settings, progress=None):
     return out
 
 
+MAX_FIT_POINTS = 10**6
+
+
 def fit_log_linear(x, y):
-    """Least squares log(y) = intercept + slope x; slope, its standard error, intercept."""
-    x, ly = np.asarray(x, float), np.log(np.asarray(y, float))
+    """Least squares log(y) = intercept + slope x; slope, its standard error, intercept.
+    x: finite reals with at least 2 distinct values; y: finite reals > 0 of the same length;
+    3 to MAX_FIT_POINTS points.  Computed with x scaled by a power of two (exact) and centred,
+    so that neither x^2 over- or underflows nor near-equal x lose the slope to cancellation
+    (the normal equations did: x = 1, 1 + 2^-52, 1 gave a slope of 0.30 for 6.5e14).  A slope
+    or standard error beyond float64 raises PrecisionError."""
+    for name, v in (("x", x), ("y", y)):
+        if hasattr(v, "__len__") and len(v) > MAX_FIT_POINTS:
+            raise ValueError(f"{name} must have at most {MAX_FIT_POINTS} points, got {len(v)}")
+    x = np.array(validation.vector(x, "x"), dtype=float)
+    y = np.array(validation.vector(y, "y", length=len(x), positive_entries=True), dtype=float)
     if x.size < 3:
-        raise ValueError("a fit needs at least 3 points")
-    A = np.vstack([np.ones_like(x), x]).T
-    coef, *_ = np.linalg.lstsq(A, ly, rcond=None)
-    resid = ly - A @ coef
-    s2 = resid @ resid / (x.size - 2)
-    cov = s2 * np.linalg.inv(A.T @ A)
-    return {"slope": float(coef[1]), "se": float(np.sqrt(cov[1, 1])), "intercept": float(coef[0]),
-            "n_points": int(x.size)}
+        raise ValueError(f"x and y must have at least 3 points for a fit, got {x.size}")
+    if len(set(x.tolist())) < 2:
+        raise ValueError("x must have at least 2 distinct values for a slope")
+    ly = np.log(y)
+    exponent = math.frexp(float(np.max(np.abs(x))))[1]
+    xs = np.ldexp(x, -exponent)  # |xs| < 1: x in units of 2^exponent
+    d = xs - xs[0]  # shifted first (differences of close numbers are exact), then centred
+    xc, lc = d - d.mean(), ly - ly.mean()
+    sxx = float(xc @ xc)
+    slope_s = float(xc @ lc) / sxx
+    resid = lc - slope_s * xc
+    se_s = math.sqrt(float(resid @ resid) / (x.size - 2) / sxx)
+    intercept = float(ly.mean() - slope_s * (xs[0] + d.mean()))
+    try:
+        slope, se = math.ldexp(slope_s, -exponent), math.ldexp(se_s, -exponent)
+    except OverflowError:
+        raise PrecisionError(f"fit_log_linear: the slope overflows float64 (x's values differ by only "
+                             f"{np.ptp(x):.3g}); rescale x") from None
+    return {"slope": slope, "se": se, "intercept": intercept, "n_points": int(x.size)}
 
 
 def memory_sweep(base, inv_omegas, progress=None):
     """Plateau lengths of setting `base` (a memory-bump setting) at each 1/omega, and the fit
     of log(plateau length) against 1/omega over every finite, uncensored run (pooled)."""
+    if not isinstance(base, Setting):
+        raise TypeError(f"base must be a Setting, got {type(base).__name__}")
     if base.target != "bump":
-        raise ValueError("memory_sweep needs a 'bump' setting")
-    inv_omegas = validation.vector(inv_omegas, "inv_omegas", positive_entries=True)
+        raise ValueError(f"base must be a 'bump' setting (memory_sweep varies its 1/omega), "
+                         f"got target {base.target!r}")
+    if hasattr(inv_omegas, "__len__") and len(inv_omegas) > 1000:
+        raise ValueError(f"inv_omegas must have at most 1000 values, got {len(inv_omegas)}")
+    inv_omegas = validation.vector(inv_omegas, "inv_omegas", positive_entries=True, distinct=True)
+    _progress(progress)
     rows, xs, ys = [], [], []
-    settings = {f"{v:g}": base.with_(inv_omega=float(v), name=f"{base.name}-inv_omega={v:g}") for v in inv_omegas}
+    # keyed by repr (distinct values keep distinct keys); each with_ checks its setting
+    settings = {repr(float(v)): base.with_(inv_omega=float(v), name=f"{base.name}-inv_omega={v:g}") for v in inv_omegas}
     results = run_settings(settings, progress)
     for v, r in zip(inv_omegas, results.values()):
         good = [run["plateau"] for run in r["runs"] if run["plateau"] and not run["plateau"]["censored"]
