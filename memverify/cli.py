@@ -70,14 +70,15 @@ def _landscape(args):
 
     import mpmath
 
+    from .landscape.minimiser import MAX_GLOBAL_D
     from .landscape import certified_spectrum, global_minimiser, ordered_partitions, point_on_coincided_space, \
         surjections
     from .loss import Loss
     from .targets import parse_target
 
     m = validation.integer(args.m, "--m", minimum=1)
-    if m > 8:
-        raise ValueError(f"--m must be <= 8 (the spaces are enumerated), got {m}")
+    if m > MAX_GLOBAL_D:  # every level d <= m needs global_minimiser's J_d
+        raise ValueError(f"--m must be <= {MAX_GLOBAL_D} (global_minimiser's limit on d), got {m}")
     dps = validation.digits(args.dps, "--dps")
     limit = validation.integer(args.limit, "--limit", minimum=0)
     target = parse_target(args.target)
@@ -330,7 +331,7 @@ def build_parser():
     lc = sub.add_parser("landscape", help="coincided critical affine spaces of J_m for a target (Thm D.1)")
     lc.add_argument("--target", required=True, help="expsum[:K] (default K = 2), bump[:OMEGA], powerlaw[:ALPHA] "
                                                     "or airy[:S0,T0]")
-    lc.add_argument("--m", type=int, required=True, help="width of the model (1..8)")
+    lc.add_argument("--m", type=int, required=True, help="width of the model (1..6)")
     lc.add_argument("--dps", type=int, default=40, help="digits for the minimisers and spectra (default 40)")
     lc.add_argument("--limit", type=int, default=3, help="spaces listed (with a Hessian spectrum) per d")
     lc.add_argument("--json", action="store_true")

@@ -15,10 +15,43 @@ import numpy as np
 import scipy.optimize
 
 from .. import validation
-from ..backends import MIN_DPS, Precision
+from ..backends import Precision
 from ..loss import Loss
 from ..targets import Target
 from ..targets.closed_forms import compiled_form
+
+# Limits (issue 14).  A local search's time grows with d and dps (PowerLaw(1.5) from a
+# geometric start, dps = 30: d = 2 1 s, 8 11 s, 12 21 s, 16 45 s; d = 4: dps = 300 4 s,
+# 1000 20 s; d = 8 at dps = 1000 89 s), and with the target's moment cost (Airy's float64
+# moments are quadratures, 0.4 s each: minutes at any d).
+MAX_LOCAL_WIDTH = 16
+MAX_MINIMISER_DPS = 1000   # (variable projection works at dps + 2d digits, within MAX_DPS)
+MAX_LOCAL_WORK = 4000      # d * dps: d = 4 at dps = 1000, d = 16 at dps = 250 (~1 minute)
+MAX_MAXITER = 1000
+# global_minimiser runs S = 1 + sum_{j=2}^{d} (j + 1 + extra_starts) local searches (the
+# continuation through J_1..J_d), each ~1 s at dps = 30 and ~6 s at dps = 1000 (d <= 6:
+# d = 6 with 6 extra starts, 56 searches, took 64 s; d = 3 at dps = 1000, 20 searches, 113 s)
+MAX_GLOBAL_D = 6
+MAX_EXTRA_STARTS = 64
+MAX_GLOBAL_WORK = 90       # S * (1 + dps / 200), about the seconds they take
+
+
+def _searches(d, extra):
+    """The local searches global_minimiser's continuation runs up to J_d."""
+    return 1 + sum(j + 1 + extra for j in range(2, d + 1))
+
+
+def _float_start(b0, v0):
+    """The start as float64 (both searches begin in float64): finite, rates > 0 and distinct."""
+    v = np.array([float(x) for x in v0])
+    b = np.array([float(x) for x in b0])
+    if not (np.all(np.isfinite(v)) and np.all(v > 0)):
+        raise ValueError(f"v0 must hold rates within float64's range (5e-324 .. 1.8e308), got {list(v0)!r}")
+    if len(set(v.tolist())) < len(v):
+        raise ValueError(f"v0 must have entries distinct in float64, got {list(v0)!r}")
+    if not np.all(np.isfinite(b)):
+        raise ValueError(f"b0 must hold numbers within float64's range (|b| <= 1.8e308), got {list(b0)!r}")
+    return tuple(b.tolist()), tuple(v.tolist())
 
 
 @dataclass(frozen=True)
@@ -201,13 +234,22 @@ def local_minimiser(target, b0, v0, dps=30, maxiter=400):
     sqrt(J_d) = 2.55e-6 against 5.56e-6).  From one start the two can also reach different
     minima, either being the lower.  Returns a `Minimiser` (status 1 when no Newton polish
     converged: then the lower unpolished point); raises ValueError when neither search
-    reaches a point with distinct rates."""
+    reaches a point with distinct rates.
+
+    Limits: v0 distinct rates in float64's range, b0 finite, d = len(v0) <= 16,
+    dps <= 1000 and d * dps <= 4000, maxiter <= 1000 (see MAX_LOCAL_WORK for timings)."""
     if not isinstance(target, Target):
         raise TypeError(f"target must be a memverify target, got {type(target).__name__}")
     v0 = validation.vector(v0, "v0", positive_entries=True, distinct=True)
+    if len(v0) > MAX_LOCAL_WIDTH:
+        raise ValueError(f"v0 must have at most {MAX_LOCAL_WIDTH} rates (d <= {MAX_LOCAL_WIDTH}), got {len(v0)}")
     b0 = validation.vector(b0, "b0", length=len(v0))
-    dps = validation.integer(dps, "dps", minimum=MIN_DPS)
-    maxiter = validation.integer(maxiter, "maxiter", minimum=1)
+    b0, v0 = _float_start(b0, v0)
+    dps = validation.integer(validation.digits(dps), "dps", maximum=MAX_MINIMISER_DPS)
+    if len(v0) * dps > MAX_LOCAL_WORK:
+        raise ValueError(f"dps must be <= {MAX_LOCAL_WORK // len(v0)} for d = {len(v0)} rates "
+                         f"(d * dps <= {MAX_LOCAL_WORK}), got {dps}")
+    maxiter = validation.integer(maxiter, "maxiter", minimum=1, maximum=MAX_MAXITER)
     start = time.perf_counter()
     loss = Loss(target, len(v0))
     found = _local_points(target, loss, b0, v0, dps, maxiter)
@@ -275,12 +317,25 @@ def global_minimiser(target, d, dps=30, extra_starts=6, seed=0):
     every gap, the d = 1 start from Lemma D.1's a(w) = 2wL(w)) plus `extra_starts`
     random starts, each a float64 trust-region search; the best is polished by
     Newton's method at `dps` digits.  Returns a `Minimiser`; raises ValueError if
-    no start converges to a non-degenerate critical point."""
+    no start converges to a non-degenerate critical point.
+
+    Limits: 1 <= d <= 6, dps <= 1000, extra_starts <= 64, seed an int or None, and the continuation's
+    S = 1 + sum_{j=2}^{d} (j + 1 + extra_starts) local searches within
+    S * (1 + dps/200) <= 90 (about the seconds they take: d = 6 with 6 extra starts at
+    dps <= 30, or d = 2 with 6 at dps <= 1000)."""
     if not isinstance(target, Target):
         raise TypeError(f"target must be a memverify target, got {type(target).__name__}")
-    d = validation.integer(d, "d", minimum=1)
-    dps = validation.integer(dps, "dps", minimum=MIN_DPS)
-    return _global_minimiser(target, d, dps, validation.integer(extra_starts, "extra_starts", minimum=0), seed)
+    d = validation.integer(d, "d", minimum=1, maximum=MAX_GLOBAL_D)
+    dps = validation.integer(validation.digits(dps), "dps", maximum=MAX_MINIMISER_DPS)
+    extra_starts = validation.integer(extra_starts, "extra_starts", minimum=0, maximum=MAX_EXTRA_STARTS)
+    if seed is not None:
+        seed = validation.integer(seed, "seed")
+    work = _searches(d, extra_starts) * (1 + dps / 200)
+    if work > MAX_GLOBAL_WORK:
+        raise ValueError(f"d = {d}, extra_starts = {extra_starts} and dps = {dps} need {_searches(d, extra_starts)} "
+                         f"local searches at {dps} digits (S * (1 + dps/200) = {work:.0f} > {MAX_GLOBAL_WORK}): "
+                         "lower extra_starts, dps or d")
+    return _global_minimiser(target, d, dps, extra_starts, seed)
 
 
 @functools.lru_cache(maxsize=64)

@@ -7,43 +7,66 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 
 from .. import validation
 
 
+# rows of Stirling numbers up to _CACHED_ROWS are all kept (the claims count partitions up to
+# m = 200 many times); beyond, a row is built up from there and only the last few are kept
+# (every row up to 2000 kept took 18.8 s and 1.7 GB, one row built alone 3.6 s and 15 MB)
+_CACHED_ROWS = 400
+# the largest n of stirling2 / surjections / ordered_bell: S(2000, k) takes ~4 s
+MAX_N = 2000
+# the largest m ordered_partitions / mstar_partitions enumerate: one nested generator per
+# element (Python's recursion limit is 1000); the first partition comes at once at any m
+MAX_ENUMERATED = 300
+
+
+def _next_row(prev):
+    # S(n, k) = k S(n-1, k) + S(n-1, k-1)
+    return tuple((k * prev[k] if k < len(prev) else 0) + (prev[k - 1] if k >= 1 else 0)
+                 for k in range(len(prev) + 1))
+
+
 @functools.lru_cache(maxsize=None)
 def _stirling_row(n):
-    if n == 0:
-        return (1,)
-    prev = _stirling_row(n - 1)
-    # S(n, k) = k S(n-1, k) + S(n-1, k-1)
-    return tuple((k * prev[k] if k < len(prev) else 0) + (prev[k - 1] if k >= 1 else 0) for k in range(n + 1))
+    return (1,) if n == 0 else _next_row(_stirling_row(n - 1))
+
+
+@functools.lru_cache(maxsize=4)
+def _long_row(n):
+    row = _stirling_row(_CACHED_ROWS)
+    for _ in range(_CACHED_ROWS, n):
+        row = _next_row(row)
+    return row
 
 
 def stirling2(n, k):
-    """Stirling number of the second kind S(n, k): the partitions of an n-set into k non-empty blocks."""
+    """Stirling number of the second kind S(n, k): the partitions of an n-set into k
+    non-empty blocks.  0 <= n <= MAX_N = 2000 (n = 2000 takes ~4 s); k > n gives 0 at once."""
     n = validation.integer(n, "n", minimum=0)
     k = validation.integer(k, "k", minimum=0)
     if k > n:
         return 0
-    if n > 2000:
-        raise ValueError(f"n must be <= 2000 (the row of Stirling numbers is cached), got {n}")
-    if n > 400:  # the recursion would go deeper than Python allows: fill the cache upwards first
-        for j in range(0, n, 400):
-            _stirling_row(j)
-    return _stirling_row(n)[k]
+    validation.integer(n, "n", maximum=MAX_N)  # a row of MAX_N Stirling numbers is built
+    return _stirling_row(n)[k] if n <= _CACHED_ROWS else _long_row(n)[k]
 
 
 def surjections(n, k):
-    """k! S(n, k): the surjections of an n-set onto a k-set (ordered partitions into k blocks)."""
-    return math.factorial(validation.integer(k, "k", minimum=0)) * stirling2(n, k)
+    """k! S(n, k): the surjections of an n-set onto a k-set (ordered partitions into k
+    blocks).  n <= MAX_N = 2000 as for `stirling2`; k > n gives 0 at once."""
+    s = stirling2(n, k)  # validates n and k, and is 0 for k > n before k! is formed
+    return 0 if s == 0 else math.factorial(k) * s
 
 
 def ordered_bell(n):
-    """sum_k k! S(n, k) (the Fubini number): all ordered set partitions of an n-set."""
-    n = validation.integer(n, "n", minimum=0)
+    """sum_k k! S(n, k) (the Fubini number): all ordered set partitions of an n-set.
+    0 <= n <= MAX_N = 2000."""
+    n = validation.integer(n, "n", minimum=0, maximum=MAX_N)
     return sum(surjections(n, k) for k in range(n + 1))
 
 
@@ -59,15 +82,16 @@ class Partition:
 
     def __post_init__(self):
         m = validation.integer(self.m, "m", minimum=1)
-        blocks = tuple(tuple(sorted(validation.integer(i, "index") for i in b)) for b in self.blocks)
-        zero = tuple(tuple(sorted(validation.integer(i, "index") for i in b)) for b in self.zero_blocks)
+        blocks, zero = _blocks(self.blocks, "blocks"), _blocks(self.zero_blocks, "zero_blocks")
         if not blocks:
             raise ValueError("blocks must hold at least one block I_1")
         if any(not b for b in blocks + zero):
             raise ValueError("every block of a partition must be non-empty")
         flat = [i for b in blocks + zero for i in b]
-        if sorted(flat) != list(range(m)):
+        # (the length first: list(range(m)) of a huge m is not built)
+        if len(flat) != m or sorted(flat) != list(range(m)):
             raise ValueError(f"blocks must partition {{0..{m - 1}}} (each index once), got {blocks + zero}")
+        object.__setattr__(self, "m", m)
         object.__setattr__(self, "blocks", blocks)
         # I_{0,r} carry no label: a canonical order makes equal partitions compare equal
         object.__setattr__(self, "zero_blocks", tuple(sorted(zero)))
@@ -124,44 +148,73 @@ class Partition:
                 "zero_blocks": [[i + 1 for i in b] for b in self.zero_blocks], "dimension": self.dimension}
 
 
-def _set_partitions(items):
-    """Every partition of the list `items` into unlabelled non-empty blocks."""
+def _blocks(x, name):
+    """A sequence of blocks, each a collection of integer indices, as sorted tuples."""
+    if isinstance(x, (str, bytes, Mapping)) or not hasattr(x, "__iter__"):
+        raise TypeError(f"{name} must be a sequence of blocks of indices, got {type(x).__name__}")
+    out = []
+    for j, b in enumerate(x):
+        if isinstance(b, (str, bytes, Mapping)) or not hasattr(b, "__iter__"):
+            raise TypeError(f"{name}[{j}] must be a collection of indices, got {type(b).__name__}")
+        out.append(tuple(sorted(validation.integer(i, f"{name}[{j}] index") for i in b)))
+    return tuple(out)
+
+
+def _set_partitions(items, lo=0, hi=None):
+    """Every partition of the list `items` into unlabelled non-empty blocks, with between
+    `lo` and `hi` blocks (default: all), lazily and always in the same order.  Only the
+    partitions of the rest that extend to lo..hi blocks are built, so the first one comes
+    after len(items) steps (filtering all Bell(m) partitions took hours at m = 20)."""
+    hi = len(items) if hi is None else hi
     if not items:
-        yield []
+        if lo <= 0:
+            yield []
         return
     first, rest = items[0], items[1:]
-    for part in _set_partitions(rest):
-        yield [[first]] + part
-        for j in range(len(part)):
-            yield part[:j] + [[first] + part[j]] + part[j + 1:]
+    for part in _set_partitions(rest, max(lo - 1, 0), hi):
+        if lo <= len(part) + 1 <= hi:
+            yield [[first]] + part
+        if lo <= len(part) <= hi:
+            for j in range(len(part)):
+                yield part[:j] + [[first] + part[j]] + part[j + 1:]
 
 
 def ordered_partitions(m, k):
-    """Every partition of [m] into k labelled non-empty blocks (no I_0): k! S(m, k) of them."""
-    m = validation.integer(m, "m", minimum=1)
+    """Every partition of [m] into k labelled non-empty blocks (no I_0): k! S(m, k) of them,
+    as an iterator (the first at once; the arguments are checked when it is made).
+    1 <= m <= MAX_ENUMERATED = 300 (one nested generator per element); k > m gives none."""
+    m = validation.integer(m, "m", minimum=1, maximum=MAX_ENUMERATED)
     k = validation.integer(k, "k", minimum=1)
-    for part in _set_partitions(list(range(m))):
-        if len(part) == k:
-            for perm in itertools.permutations(part):
-                yield Partition(m, tuple(tuple(b) for b in perm))
+    return _ordered_partitions(m, k)
+
+
+def _ordered_partitions(m, k):
+    for part in _set_partitions(list(range(m)), k, k):
+        for perm in itertools.permutations(part):
+            yield Partition(m, tuple(tuple(b) for b in perm))
 
 
 def mstar_partitions(m, m_star, with_I0=False):
     """The partitions of Definition C.1 for width m and m* labelled blocks:
     I_0 empty (m*! S(m, m*) of them), or, with `with_I0`, also every non-empty
-    I_0 split into unlabelled blocks I_{0,r}."""
-    m = validation.integer(m, "m", minimum=1)
+    I_0 split into unlabelled blocks I_{0,r}.  An iterator, as `ordered_partitions`:
+    1 <= m_star <= m <= MAX_ENUMERATED = 300."""
+    m = validation.integer(m, "m", minimum=1, maximum=MAX_ENUMERATED)
     m_star = validation.integer(m_star, "m_star", minimum=1)
     if m_star > m:
         raise ValueError(f"m must be >= m_star (Definition C.1 needs m >= m*), got m={m}, m_star={m_star}")
+    if not isinstance(with_I0, (bool, np.bool_)):
+        raise TypeError(f"with_I0 must be True or False, got {type(with_I0).__name__} {with_I0!r}")
     if not with_I0:
-        yield from ordered_partitions(m, m_star)
-        return
+        return _ordered_partitions(m, m_star)
+    return _mstar_partitions_with_I0(m, m_star)
+
+
+def _mstar_partitions_with_I0(m, m_star):
     for size in range(0, m - m_star + 1):
         for zero in itertools.combinations(range(m), size):
             rest = [i for i in range(m) if i not in zero]
             for zparts in _set_partitions(list(zero)):
-                for part in _set_partitions(rest):
-                    if len(part) == m_star:
-                        for perm in itertools.permutations(part):
-                            yield Partition(m, tuple(tuple(b) for b in perm), tuple(tuple(b) for b in zparts))
+                for part in _set_partitions(rest, m_star, m_star):
+                    for perm in itertools.permutations(part):
+                        yield Partition(m, tuple(tuple(b) for b in perm), tuple(tuple(b) for b in zparts))

@@ -4,13 +4,14 @@ exact inertia of a rational symmetric matrix (`exact_inertia`)."""
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
-from fractions import Fraction
 
 import flint
 
 from .. import validation
-from ..backends import MIN_DPS, Precision, to_arb
+from ..backends import Precision, PrecisionError, arb_midpoint, to_arb
+from .points import exact_fraction
 
 
 @dataclass(frozen=True)
@@ -59,24 +60,62 @@ class Spectrum:
                 "eigenvalues": [b.mid().str(8, radius=False) + f" +/- {float(b.rad()):.1e}" for b in self.balls]}
 
 
+# the work certified_spectrum accepts, n^3 * dps for an n x n matrix at dps digits: n = 100 at
+# dps = 40 (4e7) takes ~2 s; enclosures that will not separate are recomputed at 2 and 4 times
+# the digits, ~15 times that in all (27 x 27 at dps = 1000 with a wide entry: 22 s)
+MAX_SPECTRUM_WORK = 4 * 10**7
+# the order exact_inertia accepts: the characteristic polynomial's cost grows with n^4 and the
+# entries' bits (float64 entries between 5e-324 and 1e308: 2.7 s at n = 60, 17 s at n = 100;
+# entries near 1: 0.35 s at n = 100, 4 s at 200)
+MAX_INERTIA_ORDER = 64
+
+
+def _square(H, name="H"):
+    """The rows of H, a non-empty square matrix of finite real numbers (entries kept as given:
+    ints, floats, Fractions, mpf, arb); numpy arrays through tolist()."""
+    if hasattr(H, "tolist"):
+        H = H.tolist()
+    if isinstance(H, (str, bytes, Set, Mapping)) or not hasattr(H, "__iter__"):
+        raise TypeError(f"{name} must be a square matrix of real numbers, got {type(H).__name__}")
+    rows = []
+    for i, r in enumerate(H):
+        if isinstance(r, (str, bytes, Set, Mapping)) or not hasattr(r, "__iter__"):
+            raise TypeError(f"{name}[{i}] must be a row of real numbers, got {type(r).__name__}")
+        rows.append([validation.real(x, f"{name}[{i}][{j}]") for j, x in enumerate(r)])
+    n = len(rows)
+    if n == 0:
+        raise ValueError(f"{name} must not be empty")
+    if any(len(r) != n for r in rows):
+        raise ValueError(f"{name} must be square, got {n} rows of lengths {[len(r) for r in rows]}")
+    return rows
+
+
 def certified_spectrum(H, dps=40, tol=0):
     """Enclose every eigenvalue of the real symmetric matrix H (entries: numbers,
     Fractions, mpf or arb balls; shape (n, n)) with python-flint's rigorous
     eigenvalue algorithm (clusters of multiple or near-zero eigenvalues allowed),
-    at `dps` digits, doubled up to three times if the enclosures cannot be
-    separated.  Returns a `Spectrum` that counts the eigenvalues above `tol`,
-    below -tol and within [-tol, tol] (see Spectrum)."""
-    dps = validation.integer(dps, "dps", minimum=MIN_DPS)
+    at `dps` digits, doubled up to three times (at most MAX_DPS) if the enclosures
+    cannot be separated.  Returns a `Spectrum` that counts the eigenvalues above `tol`,
+    below -tol and within [-tol, tol] (see Spectrum).
+
+    Limits: finite entries; 0 <= tol <= 1e308; n^3 * dps <= MAX_SPECTRUM_WORK = 4e7 (n = 100
+    at dps = 40: ~2 s).  Raises PrecisionError when no precision tried separates the
+    enclosures (raise dps, or pass tol > 0 to count by inertia)."""
+    dps = validation.digits(dps)
     tol = validation.real(tol, "tol")
     if tol < 0:
         raise ValueError(f"tol must be >= 0, got {tol!r}")
-    rows = [list(r) for r in (H.tolist() if hasattr(H, "tolist") else H)]
+    if not float(tol) < float("inf"):  # (Spectrum reports tol as a float)
+        raise ValueError(f"tol must be <= 1e308, got {tol!r}")
+    rows = _square(H)
     n = len(rows)
-    if any(len(r) != n for r in rows):
-        raise ValueError(f"H must be square, got {n} rows of lengths {[len(r) for r in rows]}")
+    if n ** 3 * dps > MAX_SPECTRUM_WORK:
+        raise ValueError(f"H of order {n} at dps = {dps} is beyond the limit n^3 * dps <= {MAX_SPECTRUM_WORK:.0e}: "
+                         f"lower dps (at most {MAX_SPECTRUM_WORK // n ** 3}) or the order")
     last = None
-    for attempt in range(3):
-        with Precision(dps * 2 ** attempt, arb=True).context():
+    digits = sorted({min(dps * 2 ** attempt, validation.MAX_DPS) for attempt in range(3)})
+    for work in digits:
+        with Precision(work, arb=True).context():
             M = flint.arb_mat([[to_arb(x) for x in r] for r in rows])
             if not (M - M.transpose()).contains(flint.arb_mat(n, n)):
                 raise ValueError("H must be symmetric")
@@ -90,14 +129,18 @@ def certified_spectrum(H, dps=40, tol=0):
                     if below is not None and within is not None:
                         return Spectrum([], float(tol), n - within, below, within - below, 0, float(tol))
                 continue
-        balls = sorted(eig, key=lambda b: float(b.mid()))
+        balls = sorted(eig, key=arb_midpoint)  # exact midpoints (a float key ties beyond 1e308)
         t = to_arb(tol)
         pos = sum(bool(b > t) for b in balls)
         neg = sum(bool(b < -t) for b in balls)
         zero = [b for b in balls if (b.contains(0) if tol == 0 else bool(abs(b) <= t))]
         rad = max((float(abs(b).upper()) for b in zero), default=0.0)
+        if not rad < float("inf"):
+            raise PrecisionError(f"an enclosure of a zero eigenvalue is wider than 1e308 at dps = {work}: "
+                                 "pass a larger dps")
         return Spectrum(balls, float(tol), pos, neg, len(zero), len(balls) - pos - neg - len(zero), rad)
-    raise ArithmeticError(f"could not enclose the eigenvalues at up to {dps * 4} digits: {last}")
+    raise PrecisionError(f"could not enclose the eigenvalues at up to {digits[-1]} digits ({last}): pass a larger "
+                         f"dps (at most {validation.MAX_DPS}) or tol > 0 (counts by inertia)")
 
 
 def _count_below(M, sigma, tries=8):
@@ -129,14 +172,16 @@ def _count_below(M, sigma, tries=8):
 
 def exact_inertia(H):
     """(positive, negative, zero) eigenvalue counts of a real symmetric matrix with
-    rational entries (ints or Fractions; shape (n, n)), exactly: the characteristic
-    polynomial (python-flint, rational arithmetic) has only real roots, so Descartes'
-    rule of signs counts its positive and negative roots exactly."""
-    rows = [list(r) for r in (H.tolist() if hasattr(H, "tolist") else H)]
+    rational entries (ints, Fractions, floats or mpf, each taken exactly; shape (n, n),
+    n <= MAX_INERTIA_ORDER = 64), exactly: the characteristic polynomial (python-flint,
+    rational arithmetic) has only real roots, so Descartes' rule of signs counts its
+    positive and negative roots exactly."""
+    rows = _square(H)
     n = len(rows)
-    if any(len(r) != n for r in rows):
-        raise ValueError("H must be square")
-    M = flint.fmpq_mat([[flint.fmpq(Fraction(x).numerator, Fraction(x).denominator) for x in r] for r in rows])
+    if n > MAX_INERTIA_ORDER:
+        raise ValueError(f"H must have order <= {MAX_INERTIA_ORDER}, got {n}")
+    rows = [[exact_fraction(x, f"H[{i}][{j}]") for j, x in enumerate(r)] for i, r in enumerate(rows)]
+    M = flint.fmpq_mat([[flint.fmpq(x.numerator, x.denominator) for x in r] for r in rows])
     if M != M.transpose():
         raise ValueError("H must be symmetric")
     coeffs = M.charpoly().coeffs()  # constant term first
