@@ -165,6 +165,30 @@ def names(exc, *words):
     return any(w in msg for w in words)
 
 
+def keeps_contract_naming(call, words, limit=20.0):
+    """keeps_contract, and a refusal names the argument (one of `words`), or is a
+    PrecisionError (which names the remedy)."""
+    from memverify import PrecisionError
+    outcome, value = keeps_contract(call, limit=limit)
+    if outcome == "refused" and not isinstance(value, PrecisionError):
+        assert names(value, *words), f"{value!r} does not name {words}"
+    return outcome, value
+
+
+def profile_pair(strategy, check, limit=20.0):
+    """The same property under PROFILE and (marked slow) SLOW_PROFILE: check(drawn) gives
+    (call, words) for keeps_contract_naming.  Assign the pair to two test names."""
+    import pytest
+    from hypothesis import given
+
+    def make():
+        @given(strategy)
+        def test(drawn):
+            keeps_contract_naming(*check(drawn), limit=limit)
+        return test
+    return PROFILE(make()), pytest.mark.slow(SLOW_PROFILE(make()))
+
+
 def is_finite_real(x):
     try:
         return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)

@@ -7,7 +7,6 @@ import os
 import re
 import subprocess
 import sys
-from decimal import Decimal
 from fractions import Fraction
 
 import mpmath as mp
@@ -16,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hostile import bad_rate, malformed_vector, not_a_real, not_a_sequence, vector_with_bad_entry
 from memverify import Airy, ExpSum, Loss, MemoryBump, PowerLaw, Precision, cli
 
 # derandomized: the same examples every run, so the run time is predictable
@@ -40,37 +40,6 @@ def assert_rejected(call, name):
 
 finite = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
 rates = st.floats(1e-3, 1e3, allow_nan=False, allow_infinity=False)
-
-# an entry that is not a finite real number
-not_a_real = st.sampled_from([float("nan"), float("inf"), -float("inf"), np.nan, np.float32("nan"),
-                              mp.mpf("nan"), mp.mpf("inf"), "1.0", "", None, True, False, np.bool_(True),
-                              [1.0], (1.0,), [], 1j, mp.mpc(1, 1), Decimal("1"), b"1", object(),
-                              {"a": 1}, np.array([1.0]), 10**400])
-not_positive = st.one_of(st.floats(max_value=0.0, allow_nan=False), st.integers(max_value=0),
-                         st.sampled_from([Fraction(-1, 3), mp.mpf(0), mp.mpf("-1e-30")]))
-bad_rate = st.one_of(not_a_real, not_positive)
-# a value that is not a sequence of numbers at all
-not_a_sequence = st.sampled_from([None, "1.0,2.0", b"12", 1.0, 3, True, {1.0, 2.0}, {1.0: 2.0},
-                                  np.array([[1.0, 2.0]]), np.float64(1.0), object()])
-
-
-@st.composite
-def vector_with_bad_entry(draw, m, bad, good):
-    xs = draw(st.lists(good, min_size=m, max_size=m))
-    i = draw(st.integers(0, m - 1))
-    xs[i] = draw(bad)
-    return xs
-
-
-@st.composite
-def malformed_vector(draw, m, bad, good):
-    kind = draw(st.sampled_from(["length", "entry", "type"]))
-    if kind == "length":
-        return draw(st.lists(good, max_size=6).filter(lambda xs: len(xs) != m))
-    if kind == "entry":
-        return draw(vector_with_bad_entry(m, bad, good))
-    return draw(not_a_sequence)
-
 
 LOSSES = {m: Loss(ExpSum([1.0, -0.5], [1.0, 3.0]), m) for m in (1, 2, 3)}
 

@@ -19,11 +19,10 @@ from fractions import Fraction
 import mpmath as mp
 import numpy as np
 import pytest
-from hypothesis import given
 from hypothesis import strategies as st
 
-from hostile import (PROFILE, SLOW_PROFILE, hostile_int, hostile_matrix, hostile_real, hostile_vector,
-                     is_finite_real, keeps_contract, names)
+from hostile import (hostile_int, hostile_matrix, hostile_real, hostile_vector,
+                     is_finite_real, names, profile_pair)
 from memverify import ExpSum
 from memverify.backends import PrecisionError
 from memverify.landscape import (Partition, certified_spectrum, exact_fraction, exact_inertia, expsum_coefficients,
@@ -242,21 +241,8 @@ def test_spectrum_work_and_precision_are_bounded():
 # the contract, property by property
 
 
-def _contract(call, words, limit=20.0):
-    outcome, value = keeps_contract(call, limit=limit)
-    if outcome == "refused" and not isinstance(value, PrecisionError):
-        assert names(value, *words), f"{value!r} does not name {words}"
-    return outcome, value
 
 
-def _pair(strategy, check, limit=20.0):
-    """The same property under PROFILE and (marked slow) SLOW_PROFILE."""
-    def make():
-        @given(strategy)
-        def test(drawn):
-            _contract(*check(drawn), limit=limit)
-        return test
-    return PROFILE(make()), pytest.mark.slow(SLOW_PROFILE(make()))
 
 
 def _one_of(**args):
@@ -293,16 +279,16 @@ partitions_ = st.sampled_from([Partition(3, ((0, 1), (2,))), Partition(2, ((1,),
 
 # partitions.py
 
-test_hostile_stirling2, test_hostile_stirling2_slow = _pair(
+test_hostile_stirling2, test_hostile_stirling2_slow = profile_pair(
     _one_of(n=hostile_int, k=hostile_int), lambda kv: _call(stirling2, {"n": 5, "k": 2}, kv))
-test_hostile_surjections, test_hostile_surjections_slow = _pair(
+test_hostile_surjections, test_hostile_surjections_slow = profile_pair(
     _one_of(n=hostile_int, k=hostile_int), lambda kv: _call(surjections, {"n": 5, "k": 2}, kv))
-test_hostile_ordered_bell, test_hostile_ordered_bell_slow = _pair(
+test_hostile_ordered_bell, test_hostile_ordered_bell_slow = profile_pair(
     _one_of(n=_small(hostile_int)), lambda kv: _call(ordered_bell, {}, kv))
-test_hostile_ordered_partitions, test_hostile_ordered_partitions_slow = _pair(
+test_hostile_ordered_partitions, test_hostile_ordered_partitions_slow = profile_pair(
     _one_of(m=hostile_int, k=hostile_int),
     lambda kv: _call(lambda **a: list(itertools.islice(ordered_partitions(**a), 3)), {"m": 4, "k": 2}, kv))
-test_hostile_mstar_partitions, test_hostile_mstar_partitions_slow = _pair(
+test_hostile_mstar_partitions, test_hostile_mstar_partitions_slow = profile_pair(
     _one_of(m=hostile_int, m_star=hostile_int,
             with_I0=st.sampled_from([True, False, 1, 0, None, "yes", np.bool_(True), [True]])),
     lambda kv: _call(lambda **a: list(itertools.islice(mstar_partitions(**a), 3)),
@@ -317,55 +303,55 @@ def _partition(kv):
     return lambda: Partition(**args), (key, "blocks", "zero_blocks", "partition", "block")
 
 
-test_hostile_partition, test_hostile_partition_slow = _pair(
+test_hostile_partition, test_hostile_partition_slow = profile_pair(
     _one_of(m=hostile_int, blocks=hostile_blocks, zero_blocks=hostile_blocks, i=hostile_real), _partition)
 
 # points.py
 
 MSTAR = {"partition": Partition(4, ((0, 1), (2,)), ((3,),)), "astar": [1.0, -0.5], "wstar": [1.0, 3.0], "seed": 0}
-test_hostile_point_on_mstar, test_hostile_point_on_mstar_slow = _pair(
+test_hostile_point_on_mstar, test_hostile_point_on_mstar_slow = profile_pair(
     _one_of(partition=partitions_, astar=hostile_vector, wstar=hostile_vector, seed=hostile_seed),
     lambda kv: _call(point_on_mstar, MSTAR, kv, [("astar", "wstar", "partition")]))
-test_hostile_manifold_point, test_hostile_manifold_point_slow = _pair(
+test_hostile_manifold_point, test_hostile_manifold_point_slow = profile_pair(
     _one_of(astar=hostile_vector, wstar=hostile_vector, m=hostile_int, extra_w=hostile_vector,
             extra_a=hostile_vector),
     lambda kv: _call(manifold_point, {"astar": [1.0], "wstar": [1.0], "m": 3, "extra_w": [0.5, 2.0]}, kv,
                      [("astar", "wstar", "m", "extra_w", "extra_a")]))
-test_hostile_expsum_coefficients, test_hostile_expsum_coefficients_slow = _pair(
+test_hostile_expsum_coefficients, test_hostile_expsum_coefficients_slow = profile_pair(
     _one_of(a=hostile_vector, w=hostile_vector),
     lambda kv: _call(expsum_coefficients, {"a": [1.0, 2.0], "w": [1.0, 1.0]}, kv, [("a", "w")]))
-test_hostile_mstar_partition_of, test_hostile_mstar_partition_of_slow = _pair(
+test_hostile_mstar_partition_of, test_hostile_mstar_partition_of_slow = profile_pair(
     _one_of(a=hostile_vector, w=hostile_vector, astar=hostile_vector, wstar=hostile_vector),
     lambda kv: _call(mstar_partition_of, {"a": [0.5, 0.5, -0.5], "w": [1.0, 1.0, 3.0], "astar": [1.0, -0.5],
                                           "wstar": [1.0, 3.0]}, kv, [("a", "w"), ("astar", "wstar")]))
-test_hostile_exact_fraction, test_hostile_exact_fraction_slow = _pair(
+test_hostile_exact_fraction, test_hostile_exact_fraction_slow = profile_pair(
     _one_of(x=st.one_of(hostile_real, st.sampled_from([mp.mpf("1e1000000000"), mp.mpf("-1e-1000000000"),
                                                        mp.mpf(1) / 3, np.float32(0.1), np.int64(-3)]))),
     lambda kv: _call(exact_fraction, {}, kv))
-test_hostile_point_on_coincided_space, test_hostile_point_on_coincided_space_slow = _pair(
+test_hostile_point_on_coincided_space, test_hostile_point_on_coincided_space_slow = profile_pair(
     _one_of(partition=partitions_, b=hostile_vector, v=hostile_vector, seed=hostile_seed),
     lambda kv: _call(point_on_coincided_space, {"partition": Partition(3, ((0, 1), (2,))), "b": [1.0, 0.5],
                                                 "v": [1.0, 2.0], "seed": 0}, kv, [("partition", "b", "v")]))
 
 # spectrum.py
 
-test_hostile_certified_spectrum, test_hostile_certified_spectrum_slow = _pair(
+test_hostile_certified_spectrum, test_hostile_certified_spectrum_slow = profile_pair(
     _one_of(H=hostile_matrix, dps=hostile_int, tol=hostile_real),
     lambda kv: _call(certified_spectrum, {"H": [[2.0, 1.0], [1.0, 2.0]], "dps": 20, "tol": 0}, kv))
-test_hostile_exact_inertia, test_hostile_exact_inertia_slow = _pair(
+test_hostile_exact_inertia, test_hostile_exact_inertia_slow = profile_pair(
     _one_of(H=hostile_matrix), lambda kv: _call(exact_inertia, {}, kv))
 
 # minimiser.py (a one-term target: a valid draw is a cheap search)
 
 TARGET = ExpSum([1.0], [1.0])
 targets = st.sampled_from([TARGET, "expsum", None, 1.0, ExpSum])
-test_hostile_local_minimiser, test_hostile_local_minimiser_slow = _pair(
+test_hostile_local_minimiser, test_hostile_local_minimiser_slow = profile_pair(
     _one_of(target=targets, b0=hostile_vector, v0=hostile_vector, dps=_small(hostile_int, 40),
             maxiter=_small(hostile_int, 5)),
     lambda kv: _call(local_minimiser, {"target": TARGET, "b0": [1.0], "v0": [2.0], "dps": 15, "maxiter": 5}, kv,
                      [("b0", "v0")]),
     limit=30.0)
-test_hostile_global_minimiser, test_hostile_global_minimiser_slow = _pair(
+test_hostile_global_minimiser, test_hostile_global_minimiser_slow = profile_pair(
     _one_of(target=targets, d=_small(hostile_int, 2), dps=_small(hostile_int, 40), extra_starts=_small(hostile_int, 1),
             seed=hostile_seed),
     lambda kv: _call(global_minimiser, {"target": TARGET, "d": 1, "dps": 15, "extra_starts": 0, "seed": 0}, kv),
@@ -374,10 +360,10 @@ test_hostile_global_minimiser, test_hostile_global_minimiser_slow = _pair(
 # model.py
 
 RNN = {"c": [1.0, 1.0], "W": [[-1.0, 0.0], [0.0, -2.0]], "U": [[1.0], [1.0]]}
-test_hostile_linear_rnn, test_hostile_linear_rnn_slow = _pair(
+test_hostile_linear_rnn, test_hostile_linear_rnn_slow = profile_pair(
     _one_of(c=hostile_vector, W=hostile_matrix, U=st.one_of(hostile_matrix, hostile_vector)),
     lambda kv: _call(LinearRNN, RNN, kv, [("c", "W", "U")]))
-test_hostile_linear_rnn_diagonal, test_hostile_linear_rnn_diagonal_slow = _pair(
+test_hostile_linear_rnn_diagonal, test_hostile_linear_rnn_diagonal_slow = profile_pair(
     _one_of(a=hostile_vector, w=hostile_vector), lambda kv: _call(LinearRNN.diagonal, {"a": [1.0], "w": [1.0]}, kv,
                                                    [("a", "w")]))
 
@@ -385,9 +371,9 @@ rnns = st.sampled_from([LinearRNN(**RNN), LinearRNN([1.0, 1.0], [[-1.0, 1e3], [0
                         LinearRNN([1e308, 1e308], [[-1.0, 0.0], [0.0, -2.0]], [[1e308], [1.0]]),
                         LinearRNN.diagonal([1.0], [1e-300]), LinearRNN.diagonal([1e300, -1e300], [1e-3, 1e300]),
                         random_rnn(np.random.default_rng(5), 3, 2)])
-test_hostile_kernel, test_hostile_kernel_slow = _pair(
+test_hostile_kernel, test_hostile_kernel_slow = profile_pair(
     st.tuples(rnns, hostile_real), lambda rt: (lambda: rt[0].kernel(rt[1]), ("t",)))
-test_hostile_kernel_l1_norm, test_hostile_kernel_l1_norm_slow = _pair(
+test_hostile_kernel_l1_norm, test_hostile_kernel_l1_norm_slow = profile_pair(
     st.tuples(rnns, st.one_of(hostile_real, st.just(1e-6))), lambda rr: (lambda: rr[0].kernel_l1_norm(rr[1]),
                                                                           ("rtol",)))
 
@@ -405,9 +391,9 @@ inputs = st.sampled_from([bump_input(-1.0, 0.5, [1.0]), BumpPath([bump_input(-2.
 OUTPUT = {"x": bump_input(-1.0, 0.5, [1.0]), "t": 0.0, "t0": None, "rtol": 1e-8}
 output_args = _one_of(x=inputs, t=_short_time(hostile_real), t0=_short_time(hostile_real),
                       rtol=st.one_of(hostile_real, st.just(1e-6)))
-test_hostile_output_convolution, test_hostile_output_convolution_slow = _pair(
+test_hostile_output_convolution, test_hostile_output_convolution_slow = profile_pair(
     output_args, lambda kv: _call(LinearRNN([1.0], [[-1.0]], [[1.0]]).output_convolution, OUTPUT, kv))
-test_hostile_output_ode, test_hostile_output_ode_slow = _pair(
+test_hostile_output_ode, test_hostile_output_ode_slow = profile_pair(
     output_args, lambda kv: _call(LinearRNN([1.0], [[-1.0]], [[1.0]]).output_ode, OUTPUT, kv))
 
 
@@ -418,10 +404,10 @@ def _bump(kv):
     return _call(bump_input, {"centre": 0.0, "width": 1.0, "amplitude": [1.0]}, kv)
 
 
-test_hostile_bump_input, test_hostile_bump_input_slow = _pair(
+test_hostile_bump_input, test_hostile_bump_input_slow = profile_pair(
     _one_of(centre=hostile_real, width=hostile_real, amplitude=hostile_vector, s=hostile_real), _bump)
 rngs = st.sampled_from([np.random.default_rng(0), None, 3, random.Random(1), "rng"])
-test_hostile_random_rnn, test_hostile_random_rnn_slow = _pair(
+test_hostile_random_rnn, test_hostile_random_rnn_slow = profile_pair(
     _one_of(rng=rngs, m=_small(hostile_int, 20), d=_small(hostile_int, 20)),
     lambda kv: _call(lambda **a: random_rnn(**a).kernel(1.0), {"rng": np.random.default_rng(0), "m": 3, "d": 2}, kv))
 
@@ -447,7 +433,7 @@ def _path(kv):
 
 bump_lists = st.one_of(hostile_vector, st.just([bump_input(0.0, 1.0, [1.0]), bump_input(0.0, 1.0, [1.0, 2.0])]),
                        st.just([bump_input(0.0, 1.0, [1.0]), "bump"]), st.just(iter([])))
-test_hostile_bump_path, test_hostile_bump_path_slow = _pair(
+test_hostile_bump_path, test_hostile_bump_path_slow = profile_pair(
     _one_of(bumps=bump_lists, s=hostile_real, tau=hostile_real, n=_small(hostile_int, 3000), lam=hostile_real,
             lam2=hostile_real, other=st.sampled_from([PATH, None, "path", BumpPath([bump_input(0.0, 1.0, [1.0])])]),
             rng=rngs, d=_small(hostile_int, 20), lo=hostile_real, hi=hostile_real, k=_small(hostile_int, 20)),

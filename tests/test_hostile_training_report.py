@@ -17,11 +17,11 @@ import jax.numpy as jnp
 import mpmath as mp
 import numpy as np
 import pytest
-from hypothesis import given
 from hypothesis import strategies as st
 
-from hostile import (PROFILE, SLOW_PROFILE, bad_rate, extreme_reals, hostile_int, hostile_matrix, hostile_real,
-                     hostile_vector, is_finite_real, keeps_contract, names, not_a_real, not_a_sequence)
+from hostile import (bad_rate, extreme_reals, hostile_int, hostile_matrix, hostile_real,
+                     hostile_vector, is_finite_real, keeps_contract, names, not_a_real,
+                     not_a_sequence, profile_pair)
 from memverify import Airy, ExpSum, report
 from memverify.backends import PrecisionError
 from memverify.claims import REGISTRY, Claim, Falsifier, Verdict
@@ -355,23 +355,8 @@ def test_summary_refuses_what_is_not_a_result():
 # ---------------------------------------------------------------------------
 # property tests: each public entry point under hostile arguments
 
-def _contract(call, words, limit=20.0):
-    """keeps_contract, and a refusal names the argument (or is a PrecisionError, which names
-    the remedy)."""
-    outcome, value = keeps_contract(call, limit=limit)
-    if outcome == "refused" and not isinstance(value, PrecisionError):
-        assert names(value, *words), f"{value!r} does not name {words}"
-    return outcome, value
 
 
-def _pair(strategy, check, limit=20.0):
-    """The same property under PROFILE and (marked slow) SLOW_PROFILE."""
-    def make():
-        @given(strategy)
-        def test(drawn):
-            _contract(*check(drawn), limit=limit)
-        return test
-    return PROFILE(make()), pytest.mark.slow(SLOW_PROFILE(make()))
 
 
 def _small(values, count=3):
@@ -413,7 +398,7 @@ def _init_params(kv):
     return (lambda: init_params(**{"seed": 0, "m": 2, key: v}), (key,))
 
 
-test_hostile_init_params, test_hostile_init_params_slow = _pair(
+test_hostile_init_params, test_hostile_init_params_slow = profile_pair(
     _one_of(seed=hostile_int, m=_small(hostile_int, 4), d=_small(hostile_int), n_init=_small(hostile_int),
             w_diag=hostile_real, w_scale=hostile_real, c_scale=hostile_real, u_scale=hostile_real), _init_params)
 
@@ -427,7 +412,7 @@ def _kernel_euler(kv):
     return lambda: kernel_euler(_p(), **args), (key,)
 
 
-test_hostile_kernel_euler, test_hostile_kernel_euler_slow = _pair(
+test_hostile_kernel_euler, test_hostile_kernel_euler_slow = profile_pair(
     st.one_of(hostile_params, _one_of(n_steps=_small(hostile_int), dt=hostile_dt)), _kernel_euler)
 
 
@@ -441,7 +426,7 @@ def _euler_outputs(kv):
 
 
 hostile_name = st.one_of(st.sampled_from(["linear", "tanh", "relu", "", "TANH", None, 1, ["tanh"]]), not_a_real)
-test_hostile_euler_outputs, test_hostile_euler_outputs_slow = _pair(
+test_hostile_euler_outputs, test_hostile_euler_outputs_slow = profile_pair(
     st.one_of(hostile_params, _one_of(x=hostile_paths, dt=hostile_dt, activation=hostile_name)), _euler_outputs)
 
 
@@ -451,7 +436,7 @@ def _target_outputs(kv):
     return lambda: target_outputs(**args), (key, "x")
 
 
-test_hostile_target_outputs, test_hostile_target_outputs_slow = _pair(
+test_hostile_target_outputs, test_hostile_target_outputs_slow = profile_pair(
     _one_of(rho_values=hostile_matrix, x=hostile_paths, dt=hostile_dt), _target_outputs)
 
 
@@ -464,12 +449,12 @@ def _sampled_loss(kv):
     return lambda: sampled_loss(_p(), **args), (key, "x")
 
 
-test_hostile_sampled_loss, test_hostile_sampled_loss_slow = _pair(
+test_hostile_sampled_loss, test_hostile_sampled_loss_slow = profile_pair(
     st.one_of(hostile_params, _one_of(x=hostile_paths, h_target=hostile_vector, dt=hostile_dt,
                                       activation=hostile_name)), _sampled_loss)
 
 
-test_hostile_input_gram, test_hostile_input_gram_slow = _pair(
+test_hostile_input_gram, test_hostile_input_gram_slow = profile_pair(
     hostile_paths, lambda x: (lambda: input_gram(x), ("x",)))
 
 
@@ -482,7 +467,7 @@ def _sampled_loss_linear(kv):
     return lambda: sampled_loss_linear(_p(), **args), (key,)
 
 
-test_hostile_sampled_loss_linear, test_hostile_sampled_loss_linear_slow = _pair(
+test_hostile_sampled_loss_linear, test_hostile_sampled_loss_linear_slow = profile_pair(
     st.one_of(hostile_params, _one_of(gram=hostile_matrix, rho_values=hostile_matrix, dt=hostile_dt)),
     _sampled_loss_linear)
 
@@ -496,7 +481,7 @@ def _white_noise_loss_euler(kv):
     return lambda: white_noise_loss_euler(_p(), **args), (key,)
 
 
-test_hostile_white_noise_loss_euler, test_hostile_white_noise_loss_euler_slow = _pair(
+test_hostile_white_noise_loss_euler, test_hostile_white_noise_loss_euler_slow = profile_pair(
     st.one_of(hostile_params, _one_of(rho_values=hostile_matrix, dt=hostile_dt)), _white_noise_loss_euler)
 
 
@@ -512,7 +497,7 @@ def _white_noise_loss(kv):
 
 
 hostile_target = st.sampled_from(["airy", None, 1.0, object(), {"kind": "Airy"}, ExpSum, [ExpSum([1.0], [1.0])]])
-test_hostile_white_noise_loss, test_hostile_white_noise_loss_slow = _pair(
+test_hostile_white_noise_loss, test_hostile_white_noise_loss_slow = profile_pair(
     st.one_of(hostile_params, _one_of(T=st.one_of(hostile_real, st.floats(1e-3, 1e3)), target=hostile_target,
                                       nodes=hostile_int.map(lambda v: 64 if type(v) is int and 1 <= v <= 2**14
                                                             else v))),
@@ -528,7 +513,7 @@ def _sequence_loss(kv):
     return lambda: sequence_loss(_p(), **args), (key, "x")
 
 
-test_hostile_sequence_loss, test_hostile_sequence_loss_slow = _pair(
+test_hostile_sequence_loss, test_hostile_sequence_loss_slow = profile_pair(
     st.one_of(hostile_params, _one_of(x=hostile_paths, y_target=hostile_matrix, dt=hostile_dt,
                                       activation=hostile_name)), _sequence_loss)
 
@@ -540,43 +525,43 @@ def _sampler(f, base):
     return check
 
 
-test_hostile_white_noise_inputs, test_hostile_white_noise_inputs_slow = _pair(
+test_hostile_white_noise_inputs, test_hostile_white_noise_inputs_slow = profile_pair(
     _one_of(seed=hostile_int, batch=_small(hostile_int), n_steps=_small(hostile_int), dt=hostile_real,
             d=_small(hostile_int), sd=st.one_of(hostile_real, st.none())),
     _sampler(white_noise_inputs, dict(seed=0, batch=2, n_steps=3, dt=0.1)))
 
-test_hostile_cosine_inputs, test_hostile_cosine_inputs_slow = _pair(
+test_hostile_cosine_inputs, test_hostile_cosine_inputs_slow = profile_pair(
     _one_of(seed=hostile_int, batch=_small(hostile_int), n_steps=_small(hostile_int), dt=hostile_real,
             J=_small(hostile_int), lam_max=hostile_real, d=_small(hostile_int)),
     _sampler(cosine_inputs, dict(seed=0, batch=2, n_steps=3, dt=0.1)))
 
-test_hostile_lorenz96, test_hostile_lorenz96_slow = _pair(
+test_hostile_lorenz96, test_hostile_lorenz96_slow = profile_pair(
     _one_of(seed=hostile_int, batch=_small(hostile_int), n_steps=_small(hostile_int), dt=hostile_real,
             K=_small(hostile_int, 8), forcing_sd=hostile_real, forcing_tau=hostile_real,
             substeps=_small(hostile_int)),
     _sampler(lorenz96, dict(seed=0, batch=2, n_steps=3, dt=0.1, substeps=2)))
 
-test_hostile_random_expsum_target, test_hostile_random_expsum_target_slow = _pair(
+test_hostile_random_expsum_target, test_hostile_random_expsum_target_slow = profile_pair(
     _one_of(seed=hostile_int, m_star=_small(hostile_int, 4)),
     _sampler(random_expsum_target, dict(seed=0, m_star=2)))
 
-test_hostile_rho_grid, test_hostile_rho_grid_slow = _pair(
+test_hostile_rho_grid, test_hostile_rho_grid_slow = profile_pair(
     _one_of(t=hostile_vector, target=hostile_target),
     lambda kv: (lambda: rho_grid(**{"target": Airy(2.25, 3.0), "t": [0.0, 1.0], kv[0]: kv[1]}), (kv[0],)))
 
 hostile_params_arg = st.one_of(st.sampled_from([None, {"rtol": 0.1}, 0.1, PlateauParams]),
                                st.builds(PlateauParams, rtol=st.floats(0.01, 0.5), min_length=st.integers(1, 5)))
-test_hostile_plateau_measure, test_hostile_plateau_measure_slow = _pair(
+test_hostile_plateau_measure, test_hostile_plateau_measure_slow = profile_pair(
     _one_of(loss=st.one_of(hostile_vector, st.lists(st.floats(0, 2), min_size=2, max_size=30)),
             params=hostile_params_arg),
     lambda kv: (lambda: plateau_measure(**{"loss": [1.0, 0.9, 0.5], "params": PlateauParams(), kv[0]: kv[1]}),
                 (kv[0],)))
 
-test_hostile_plateau_params, test_hostile_plateau_params_slow = _pair(
+test_hostile_plateau_params, test_hostile_plateau_params_slow = profile_pair(
     _one_of(rtol=hostile_real, level=hostile_real, min_length=hostile_int),
     lambda kv: (lambda: PlateauParams(**{kv[0]: kv[1]}), (kv[0],)))
 
-test_hostile_make_optimizer, test_hostile_make_optimizer_slow = _pair(
+test_hostile_make_optimizer, test_hostile_make_optimizer_slow = profile_pair(
     _one_of(name=hostile_name, lr=st.one_of(bad_rate, hostile_real), momentum=hostile_real),
     lambda kv: (lambda: make_optimizer(**{"name": "heavy-ball", "lr": 0.1, "momentum": 0.5,
                                           kv[0]: kv[1]}), ("optimizer" if kv[0] == "name" else kv[0],)))
@@ -598,7 +583,7 @@ def _train(kv):
 
 hostile_callable = st.sampled_from([None, 1.0, "loss", [1.0], lambda p: "loss", lambda p: p["x"],
                                     lambda p: jnp.sum(p["x"]) * jnp.inf, lambda p: jnp.sum(p["x"]).astype(int)])
-test_hostile_train, test_hostile_train_slow = _pair(
+test_hostile_train, test_hostile_train_slow = profile_pair(
     _one_of(n_iter=_small(hostile_int, 2), chunks=_small(hostile_int, 2), lr=hostile_real, x=hostile_matrix,
             loss_fn=hostile_callable, params=st.one_of(not_a_sequence, st.just({})),
             optimizer=st.sampled_from([None, "gd", object()]),
@@ -611,7 +596,7 @@ setting_fields = dict(
     sigma=hostile_real, w_scale=hostile_real, momentum=hostile_real, fresh_batch=hostile_int,
     optimizer=hostile_name, activation=hostile_name, target=hostile_name, loss=hostile_name, inputs=hostile_name,
     name=hostile_name, plateau=hostile_params_arg)
-test_hostile_setting, test_hostile_setting_slow = _pair(
+test_hostile_setting, test_hostile_setting_slow = profile_pair(
     _one_of(**setting_fields),
     lambda kv: (lambda: _tiny(**{kv[0]: kv[1]}), (kv[0], "T / dt", "beyond the limit")))
 
@@ -622,7 +607,7 @@ def _run_setting(kv):
     return lambda: ex.run_setting(**args), ("setting" if key == "s" else key,)
 
 
-test_hostile_run_setting, test_hostile_run_setting_slow = _pair(
+test_hostile_run_setting, test_hostile_run_setting_slow = profile_pair(
     _one_of(s=st.one_of(hostile_name, st.just({"target": "bump"})), progress=st.sampled_from([1, "p", [print]]),
             cache=st.one_of(st.sampled_from([True, np.bool_(True)]), not_a_real.filter(lambda v: v is not False),
                             hostile_int)), _run_setting, limit=60.0)
@@ -633,22 +618,22 @@ hostile_result = st.one_of(not_a_sequence, st.just({}), st.just({"setting": {}})
                                "final_loss", "fresh_loss", "seconds", "seconds_per_iteration",
                                "seconds_per_iteration_per_run")}).map(
                                lambda d: {**d, "setting": {"name": "x"}, "runs": []}))
-test_hostile_summary, test_hostile_summary_slow = _pair(
+test_hostile_summary, test_hostile_summary_slow = profile_pair(
     hostile_result, lambda r: (lambda: ex.summary(r), ("result",)))
 
-test_hostile_figure_settings, test_hostile_figure_settings_slow = _pair(
+test_hostile_figure_settings, test_hostile_figure_settings_slow = profile_pair(
     _one_of(full=st.one_of(not_a_real, st.booleans()), inv_omega=hostile_real),
     lambda kv: (lambda: (ex.figure1_settings(kv[1]) if kv[0] == "full" else
                          ex.figure4_settings(True, kv[1])), (kv[0],)))
 
-test_hostile_run_settings, test_hostile_run_settings_slow = _pair(
+test_hostile_run_settings, test_hostile_run_settings_slow = profile_pair(
     _one_of(settings=st.one_of(not_a_sequence, st.just({}), st.just({"a": 1}), st.just([_tiny()]),
                                st.just({"a": _tiny()})),
             progress=st.sampled_from([1, "p", [print]])),
     lambda kv: (lambda: ex.run_settings(**{"settings": {"a": _tiny()}, "progress": None, kv[0]: kv[1]}),
                 (kv[0],)), limit=60.0)
 
-test_hostile_fit_log_linear, test_hostile_fit_log_linear_slow = _pair(
+test_hostile_fit_log_linear, test_hostile_fit_log_linear_slow = profile_pair(
     _one_of(x=st.one_of(hostile_vector, st.lists(st.one_of(extreme_reals, st.floats(-1e3, 1e3)), min_size=3,
                                                  max_size=6)),
             y=st.one_of(hostile_vector, st.lists(st.one_of(extreme_reals, st.floats(1e-3, 1e3)), min_size=3,
@@ -665,7 +650,7 @@ def _memory_sweep(kv):
     return lambda: ex.memory_sweep(**args), (key, "inv_omega")
 
 
-test_hostile_memory_sweep, test_hostile_memory_sweep_slow = _pair(
+test_hostile_memory_sweep, test_hostile_memory_sweep_slow = profile_pair(
     _one_of(base=st.one_of(hostile_name, st.just(_tiny(target="airy", loss="white-noise-euler"))),
             inv_omegas=hostile_vector, progress=st.sampled_from([1, "p"])), _memory_sweep, limit=60.0)
 
@@ -675,7 +660,7 @@ def _setting_functions(kv):
     return lambda: f(v), ("setting",)
 
 
-test_hostile_setting_functions, test_hostile_setting_functions_slow = _pair(
+test_hostile_setting_functions, test_hostile_setting_functions_slow = profile_pair(
     st.tuples(st.sampled_from([ex.make_target, ex.loss_function, ex.fresh_loss_function]),
               st.one_of(hostile_name, st.just(_tiny()))), _setting_functions)
 
@@ -693,7 +678,7 @@ def _run_claims(kv):
 hostile_patterns = st.one_of(not_a_sequence, st.sampled_from(["", ",", [], (), [""], ["thm-d.2", None], [1],
                                                               "x" * 10**5, ["*"] * 2000, "thm-9.9"]),
                              st.lists(st.text(max_size=5), max_size=3), st.text(max_size=8))
-test_hostile_run_claims, test_hostile_run_claims_slow = _pair(
+test_hostile_run_claims, test_hostile_run_claims_slow = profile_pair(
     _one_of(patterns=hostile_patterns, tier=hostile_name, progress=st.sampled_from([1, "p", [print]])),
     _run_claims)
 
@@ -704,11 +689,11 @@ def _tables(kv):
 
 
 _TOY_RESULT = report.run_claim(_toy())
-test_hostile_format_table_to_json, test_hostile_format_table_to_json_slow = _pair(
+test_hostile_format_table_to_json, test_hostile_format_table_to_json_slow = profile_pair(
     st.tuples(st.sampled_from([report.format_table, report.to_json]),
               st.one_of(not_a_sequence, hostile_vector, st.just([_TOY_RESULT]), st.just([_TOY_RESULT, None]))),
     _tables)
 
-test_hostile_run_claim, test_hostile_run_claim_slow = _pair(
+test_hostile_run_claim, test_hostile_run_claim_slow = profile_pair(
     _one_of(claim=st.one_of(hostile_name, st.just(_toy())), tier=hostile_name),
     lambda kv: (lambda: report.run_claim(**{"claim": _toy(), "tier": "fast", kv[0]: kv[1]}), (kv[0],)))

@@ -54,18 +54,24 @@ ERROR_ESTIMATE_DPS_FACTOR = 1.5
 # the driver
 
 
-def _check_inputs(loss, a0, w0, events, delta, method, dps, t_max, rtol, atol, max_steps, on_precision,
-                  integrator):
-    if not isinstance(loss, Loss):
-        raise TypeError(f"loss must be a memverify.Loss, got {type(loss).__name__}")
-    a0 = validation.vector(a0, "a0", length=loss.m)
-    w0 = validation.vector(w0, "w0", length=loss.m, positive_entries=True)
+def check_method(method, dps):
+    """method one of METHODS, and dps None or digits for method='exact' only: the digits."""
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     if dps is not None:
         dps = validation.digits(dps)
         if method != "exact":
             raise ValueError(f"dps applies to method='exact' only, got dps={dps} with method={method!r}")
+    return dps
+
+
+def _check_inputs(loss, a0, w0, events, delta, method, dps, t_max, rtol, atol, max_steps, on_precision,
+                  integrator):
+    if not isinstance(loss, Loss):
+        raise TypeError(f"loss must be a memverify.Loss, got {type(loss).__name__}")
+    a0 = validation.vector(a0, "a0", length=loss.m)
+    w0 = validation.vector(w0, "w0", length=loss.m, positive_entries=True)
+    dps = check_method(method, dps)
     if events is None:
         events = hitting_events(delta) if delta is not None else ()
     elif delta is not None:

@@ -8,7 +8,7 @@ import concurrent.futures
 from .. import validation
 from ..loss import Loss
 from ..targets import ExpSum, MemoryBump
-from .core import METHODS, SOLVERS, gradient_flow
+from .core import SOLVERS, check_method, gradient_flow
 
 
 def flow_spec(omega, a0, w0, delta, astar=(1.0,), wstar=(1.0,), c0=1.0, sigma=1.0, method="fast", dps=None,
@@ -22,12 +22,7 @@ def flow_spec(omega, a0, w0, delta, astar=(1.0,), wstar=(1.0,), c0=1.0, sigma=1.
     a0 = validation.vector(a0, "a0", length=len(w0))
     delta = float(validation.positive(delta, "delta"))
     rtol = float(validation.tolerance(rtol, "rtol"))
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    if dps is not None:
-        dps = validation.digits(dps)
-        if method != "exact":
-            raise ValueError(f"dps applies to method='exact' only, got dps={dps} with method={method!r}")
+    dps = check_method(method, dps)
     if integrator not in SOLVERS:
         raise ValueError(f"integrator must be one of {tuple(SOLVERS)}, got {integrator!r}")
     # the target's own checks (its parameters' ranges), before any run is shipped
