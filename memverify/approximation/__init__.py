@@ -23,6 +23,13 @@ rounding from the sign changes of the error and the primitives of rho and phi
 (no quadrature of |.|); precision is a parameter (dps=None: float64 numpy;
 dps=n: mpmath at n digits).
 
+The grid that finds the error's sign changes covers the target as well as the sum: the
+rates of its exponential part and the window of its template's mass (from the template's
+Laplace moments), so a memory bump at t = 1/omega is seen however far it is.  Every entry
+point checks its arguments before any work and states its limits (widths, dps, maxiter,
+the range of omega and eps) in its docstring; float64 that cannot hold a grid hands over to
+mpmath and converts back, or raises PrecisionError naming dps=....
+
 One concern per file: `result` (ExpSumApprox), `errors` (expsum_error and the
 norms), `constructions` (Lemma A.2, Thm 4.2, Appendix B), `sinc`, `best`
 (best_expsum), `remez` (L-infinity), `widths` (best_width, curse_of_memory_row),

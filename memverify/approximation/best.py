@@ -11,13 +11,18 @@ import scipy.optimize
 import scipy.special
 
 from .. import validation
-from ..backends import MIN_DPS, Precision
+from ..backends import Precision
 from ..landscape import local_minimiser
 from .constructions import projection_expsum
-from .errors import check_interval, check_norm, check_target, l1_error, quadrature_end, expsum_error
+from .errors import check_interval, check_norm, check_start, check_target, l1_error, quadrature_end, expsum_error
 from .remez import remez_expsum
 from .result import ExpSumApprox
 from .sinc import sinc_expsum
+
+# The limits of `best_expsum` and `remez_expsum` (stated in their docstrings and refusals)
+BEST_EXPSUM_M_MAX = 16       # terms (L2 at m = 16: 12 s; L1 at m = 12: 8 s)
+BEST_MAX_DPS = 200           # digits (the Remez exchange refines 2m+1 extrema by 3.4 dps golden steps)
+BEST_MAXITER_MAX = 1000      # BFGS / local search steps (Remez: at most 60 exchanges)
 
 
 # ---------------------------------------------------------------------------
@@ -59,15 +64,20 @@ def _l1_objective(target, interval, m):
 
     def fg(z):
         c, th = z[:m], z[m:]
-        w = np.exp(th)
-        a = c * w
-        val, roots, pts, P = l1_error(target, a, w, interval, N, with_roots=True)
+        with np.errstate(over="ignore"):
+            w = np.exp(th)
+            a = c * w
+        if not (np.all(np.isfinite(a)) and np.all((w > 0) & np.isfinite(w))):
+            return math.inf, np.zeros(2 * m)    # (a step out of float64: the line search backs off)
+        try:
+            val, roots, pts, P, tail = l1_error(target, a, w, interval, N, with_roots=True)
+        except ValueError:   # (PrecisionError included: a grid float64 cannot hold)
+            return math.inf, np.zeros(2 * m)
         pts = np.array([float(p) for p in pts])
         sig = np.sign(np.diff(np.array(P, dtype=float)))
         if interval is None:
             pts = np.append(pts, np.inf)
-            tail = float(target.integral(dps=N.dps) - np.sum(c) - P[-1])
-            sig = np.append(sig, np.sign(tail))
+            sig = np.append(sig, np.sign(float(tail)))
         E = np.exp(-np.outer(pts, w))                       # (npts, m)
         with np.errstate(invalid="ignore"):
             tE = np.where(np.isinf(pts)[:, None], 0.0, (pts[:, None] + 1 / w) * E)
@@ -94,25 +104,31 @@ def best_expsum(target, m, norm="L1", interval=None, dps=30, start=None, maxiter
     2m+1 equioscillation equations, in mpmath; exchange of the extrema), from
     `start` or the L2 / L1 sum.  The result's error is re-measured with
     `expsum_error` at dps digits.  status 1 with a message when a method did not
-    converge.  These are local methods: 'best' means the best found from the start."""
+    converge.  These are local methods: 'best' means the best found from the start.
+
+    Limits (ValueError or TypeError before any work): 1 <= m <= BEST_EXPSUM_M_MAX = 16;
+    15 <= dps <= BEST_MAX_DPS = 200; 1 <= maxiter <= BEST_MAXITER_MAX = 1000; a start's
+    distinct rates within START_RANGE = [1e-8, 1e8] and coefficients |a_j| <= 1e8; L2 on
+    [0, inf) only; L1 on [0, inf) only for an integrable target."""
     check_target(target)
-    m = validation.integer(m, "m", minimum=1)
+    m = validation.integer(m, "m", minimum=1, maximum=BEST_EXPSUM_M_MAX)
     norm = check_norm(norm)
     interval = check_interval(interval)
-    dps = validation.integer(dps, "dps", minimum=MIN_DPS)
-    maxiter = validation.integer(maxiter, "maxiter", minimum=1)
+    dps = validation.integer(validation.digits(dps), "dps", maximum=BEST_MAX_DPS)
+    maxiter = validation.integer(maxiter, "maxiter", minimum=1, maximum=BEST_MAXITER_MAX)
+    if norm == "L2" and interval is not None:
+        raise ValueError("norm='L2' is implemented on [0, inf) only (interval=None)")
+    if norm == "L1" and interval is None and not target.integrable:
+        raise ValueError(f"target must be integrable on [0, inf) for norm='L1' (or give an interval), got "
+                         f"{target.spec()}")
     if start is not None:
         if isinstance(start, ExpSumApprox):
             a0, w0 = start.a, start.w
+        elif isinstance(start, (tuple, list)) and len(start) == 2:
+            a0, w0 = start
         else:
-            try:
-                a0, w0 = start
-            except (TypeError, ValueError):
-                raise TypeError("start must be an ExpSumApprox or a pair (a, w)") from None
-        w0 = validation.vector(w0, "start w", positive_entries=True, distinct=True)
-        a0 = validation.vector(a0, "start a", length=len(w0))
-        if len(w0) != m:
-            raise ValueError(f"start must have {m} terms, got {len(w0)}")
+            raise TypeError("start must be an ExpSumApprox or a pair (a, w)")
+        a0, w0 = check_start(a0, w0, m, "start a", "start w")
     else:
         a0, w0 = _default_start(target, m, interval)
     if norm == "L2" and interval is None:
@@ -121,8 +137,6 @@ def best_expsum(target, m, norm="L1", interval=None, dps=30, start=None, maxiter
         return ExpSumApprox(M.b, M.v, "L2", err, None, "landscape.local_minimiser (the lower of a float64 trust "
                             "region and variable projection, polished by Newton's method)",
                             M.status, M.message, {"local_minima": [float(c) for c in M.candidates]})
-    if norm == "L2":
-        raise ValueError("norm='L2' is implemented on [0, inf) only (interval=None)")
     if norm == "L1":
         return best_l1(target, m, interval, dps, a0, w0, maxiter, start is None)
     if start is None:
@@ -159,7 +173,7 @@ def best_l1(target, m, interval, dps, a0, w0, maxiter, from_l2):
         try:
             M = local_minimiser(target, a0, w0, min(dps, 30), 200)
             a0, w0 = M.b, M.v
-        except ValueError:
+        except (ValueError, ArithmeticError):   # (no L2 point: BFGS starts from the start itself)
             pass
     w0 = np.array([float(x) for x in w0])
     c0 = np.array([float(x) for x in a0]) / w0

@@ -6,9 +6,14 @@ from __future__ import annotations
 import mpmath
 import numpy as np
 
-from ..backends import Precision, to_arb
-from .errors import local_extrema, expsum_error
+from .. import validation
+from ..backends import Precision, PrecisionError, to_arb
+from .errors import check_interval, check_start, check_target, local_extrema, expsum_error
 from .result import ExpSumApprox
+
+REMEZ_M_MAX = 16         # terms (as best_expsum)
+REMEZ_MAX_DPS = 200      # digits: each exchange refines 2m+1 extrema by 3.4 dps golden steps
+REMEZ_MAXITER_MAX = 200  # exchanges
 
 
 # ---------------------------------------------------------------------------
@@ -33,7 +38,23 @@ def remez_expsum(target, m, interval, dps, a0, w0, maxiter=60, tol=1e-10):
     """The nonlinear Remez exchange for the best L-infinity m-term exponential sum.
     Returns an ExpSumApprox whose info carries the reference points (the
     equioscillation points), the levelled error E and the relative spread
-    (max|e| - min over the reference of |e|)/max|e|."""
+    (max|e| - min over the reference of |e|)/max|e|.
+
+    Limits: 1 <= m <= REMEZ_M_MAX = 16; 15 <= dps <= REMEZ_MAX_DPS = 200; a start (a0, w0)
+    of m coefficients (|a_j| <= 1e8) and m distinct rates in [1e-8, 1e8]; 1 <= maxiter <=
+    REMEZ_MAXITER_MAX = 200; tol in (0, 1)."""
+    check_target(target)
+    m = validation.integer(m, "m", minimum=1, maximum=REMEZ_M_MAX)
+    interval = check_interval(interval)
+    dps = validation.integer(validation.digits(dps), "dps", maximum=REMEZ_MAX_DPS)
+    a0, w0 = check_start(a0, w0, m)
+    maxiter = validation.integer(maxiter, "maxiter", minimum=1, maximum=REMEZ_MAXITER_MAX)
+    tol = validation.tolerance(tol, "tol")
+    return _remez(target, m, interval, dps, a0, w0, maxiter, tol)
+
+
+def _remez(target, m, interval, dps, a0, w0, maxiter, tol=1e-10):
+    """`remez_expsum` on validated arguments (best_expsum's start comes from its own fits)."""
     N = Precision(dps)
     n = 2 * m + 1
     with N.context():
@@ -50,6 +71,9 @@ def remez_expsum(target, m, interval, dps, a0, w0, maxiter=60, tol=1e-10):
             sgn = [int(x[2]) for x in ext]
             emax = max(x[1] for x in local_extrema(target, a, w, interval, N))
             emin = min(x[1] for x in ext)
+            if emax == 0:   # (the sum is the target: nothing to level)
+                status, message, spread = 0, "the error is zero", mpmath.mpf(0)
+                break
             spread = (emax - emin) / emax
             if spread < tol:
                 status, message = 0, f"levelled: relative spread {mpmath.nstr(spread, 3)}"
@@ -85,6 +109,9 @@ def remez_expsum(target, m, interval, dps, a0, w0, maxiter=60, tol=1e-10):
         else:
             message = f"not levelled after {maxiter} exchanges (relative spread {mpmath.nstr(spread, 3)})"
         w = [mpmath.exp(x) for x in th]
+        if not all(mpmath.isfinite(x) for x in list(a) + w) or not all(x > 0 for x in w):
+            raise PrecisionError(f"the Remez exchange left float64's and the grid's range after {it + 1} exchanges "
+                                 f"({message or 'diverging'}): try another start or a larger dps")
         order = sorted(range(m), key=lambda j: w[j])
         a, w = tuple(a[j] for j in order), tuple(w[j] for j in order)
         err = expsum_error(target, a, w, "Linf", interval, dps=dps)
@@ -101,10 +128,20 @@ def certify_alternation(target, approx, dps=30):
     (otherwise phi - v, a sum of at most 2m exponentials, would have 2m zeros,
     but such a sum has at most 2m - 1 real zeros: Descartes' rule of signs for
     exponential sums).  Ball arithmetic (arb) at the points given.  Returns
-    (lower_bound as arb, signs) or raises ValueError if the signs do not alternate."""
-    ref = approx.info.get("reference_points")
-    if not ref or len(ref) != 2 * approx.m + 1:
+    (lower_bound as arb, signs) or raises ValueError if the signs do not alternate.
+
+    Limits: approx an ExpSumApprox with at most 4096 terms and a reference of 2m+1 finite
+    points >= 0 in its info; 15 <= dps <= 10000."""
+    check_target(target)
+    if not isinstance(approx, ExpSumApprox):
+        raise TypeError(f"approx must be an ExpSumApprox (a result of remez_expsum), got {type(approx).__name__}")
+    dps = validation.digits(dps)
+    ref = approx.info.get("reference_points") if isinstance(approx.info, dict) else None
+    if not ref or not isinstance(ref, (list, tuple)) or len(ref) != 2 * approx.m + 1:
         raise ValueError("approx has no reference of 2m+1 points (status != 0?)")
+    ref = validation.vector(ref, "approx.info['reference_points']")
+    if any(x < 0 for x in ref):
+        raise ValueError("approx.info['reference_points'] must be times >= 0")
     prec = Precision(dps, arb=True)
     vals = []
     with prec.context():
@@ -120,8 +157,8 @@ def certify_alternation(target, approx, dps=30):
             elif v < 0:
                 signs.append(-1)
             else:
-                raise ValueError(f"the sign of the error at a reference point is not certified: {v}")
+                raise ValueError(f"the sign of target - approx at a reference point of approx is not certified: {v}")
         if any(signs[i] == signs[i + 1] for i in range(len(signs) - 1)):
-            raise ValueError(f"the error does not alternate at the reference points: {signs}")
+            raise ValueError(f"target - approx does not alternate at approx's reference points: {signs}")
         low = min(abs(v).lower() for v in vals)
         return low, signs
