@@ -11,6 +11,12 @@ kind, the same at that precision (``rho_in``, ``moment_in``, ``norm2_in``).
 
 Closed forms are derived with sympy (`closed_forms`); the Airy kernel has no closed
 form for its moments and uses quadrature (mpmath; rigorous with python-flint).
+
+No method returns NaN or inf: a float64 result that overflows is evaluated again in
+mpmath and rounded back, and a value beyond float64's range raises PrecisionError
+naming dps=...  The work is bounded by stated limits, each in its class's docstring:
+moment orders (ExpSum 1000, MemoryBump 12, PowerLaw 8, Airy 20), PowerLaw's alpha
+<= 1000 and working digits <= 1500, Airy's pieces of quadrature <= 64 and digits.
 Files: closed_forms (the derivations), base (Target), expsum, bump (MemoryBump),
 powerlaw, airy, spec (the spec grammar), templates (Lemma C.1's sign-changing template).
 """

@@ -10,8 +10,8 @@ import mpmath
 import numpy as np
 
 from .. import validation
-from ..backends import Precision
-from .base import Target
+from ..backends import Precision, PrecisionError
+from .base import Target, checked_rates
 from .closed_forms import compiled_form, compiled_array, gauss_ops
 from .expsum import ExpSum
 
@@ -25,9 +25,19 @@ class MemoryBump(Target):
     """rho_omega(t) = base(t) + c0 exp(-(t - 1/omega)^2 / (2 sigma^2))  (eqs. 20, 119).
 
     `base` is an ExpSum (the short-memory part rho_bar); the Gaussian is the
-    memory template rho_{0,omega}(t) = rho_0(t - 1/omega)."""
+    memory template rho_{0,omega}(t) = rho_0(t - 1/omega).
+
+    Moments of order n <= 12 (MAX_ORDER): sympy derives the Gaussian moment of order n
+    from order n - 1, and the first call of order 12 takes about 4 s (order 20 would take
+    15 s; each later call is fast).  omega, c0 and sigma may be any finite numbers (omega,
+    sigma > 0, c0 != 0): where float64 cannot hold an intermediate (sigma^2 at
+    sigma = 1e300, 1/omega at omega = 5e-324, c0^2 at c0 = 1e308) the value is evaluated
+    in mpmath and rounded back, and a value beyond float64's range raises PrecisionError
+    naming dps=..."""
 
     _fields = ("base", "omega", "c0", "sigma")
+    MAX_ORDER = 12
+    _ORDER_COST = "deriving the Gaussian moment of order n costs about n^3 / 500 s on the first call"
 
     def __init__(self, base, omega, c0=1.0, sigma=1.0):
         if not isinstance(base, ExpSum):
@@ -57,15 +67,21 @@ class MemoryBump(Target):
     def template_moment(self, n, s, dps=None, arb=False):
         """Signed moment of the memory template, int_0^inf t^n e^{-st} rho_{0,omega}(t) dt.
         (The paper's Delta_{n,omega} of eq. 80 integrates |rho_{0,omega}|;
-        for this Gaussian template that is |c0|/c0 times this.)"""
-        n = validation.integer(n, "n", minimum=0)
+        for this Gaussian template that is |c0|/c0 times this.)  Orders n <= MAX_ORDER;
+        float64: PrecisionError where the value is beyond its range."""
+        n = self._order(n)
         s = validation.positive(s, "s")
         prec = Precision(dps, arb)
         with prec.context():
-            return self._template_moment(n, prec.number(s), prec)
+            x = prec.number(s)
+            return self._resolved(prec, lambda: f"template M_{n}({s!r})",
+                                  lambda p: self._template_moment(n, p.number(x), p))
 
     def template_moment_in(self, prec, n, s):
         """The template's signed moment M_n(s) at `prec`, s a number of its kind."""
+        if prec.kind == "float":
+            return self._in_float(lambda: f"template M_{n}({s!r})",
+                                  lambda p: self._template_moment(n, p.number(s), p))
         return self._template_moment(n, s, prec)
 
     def exponential_part(self):
@@ -77,17 +93,20 @@ class MemoryBump(Target):
         eps (8 |M_n| + F abs_bound(M_n)) (`_rounding_factor`) is at most 1e-10 |M_n|,
         else through mpmath with guard digits (8 eps); a moment below the float64 range
         is bounded by the smallest normal number."""
-        x = np.asarray(s, dtype=float).reshape(-1)
+        x = checked_rates(s)
         with np.errstate(all="ignore"):  # M_0..M_3 and their terms' absolute sums, in one call
-            out = np.array(compiled_array("gauss_moments")(x, 1 / float(self.omega), float(self.sigma)),
-                           dtype=float) * np.ones((8, len(x)))
+            # mu and sigma as numpy scalars: a subexpression in them alone that leaves
+            # float64's range (sigma^-2 at sigma = 1e-308) gives inf for the check below,
+            # where Python floats raised ZeroDivisionError or OverflowError
+            mu, sg = np.float64(1.0) / np.float64(self.omega), np.float64(self.sigma)
+            out = np.array(compiled_array("gauss_moments")(x, mu, sg), dtype=float) * np.ones((8, len(x)))
         val, ab = out[:4], out[4:]
         c0 = float(self.c0)
         eps, tiny = np.finfo(float).eps, np.finfo(float).tiny
         ops = np.array([gauss_ops(n) for n in range(4)])[:, None]
         with np.errstate(all="ignore"):
             err = eps * (8 * np.abs(c0 * val)
-                         + self._rounding_factor(np, ops, x[None, :], float(self.sigma), 1 / float(self.omega))
+                         + self._rounding_factor(np, ops, x[None, :], sg, mu)
                          * abs(c0) * ab)
             val = c0 * val
         # beyond about 6 digits lost (or float64's range): mpmath with guard digits, 8 eps
@@ -96,6 +115,9 @@ class MemoryBump(Target):
         for n, i in zip(*np.nonzero(bad)):
             with guard.context():
                 val[n, i] = float(self._template_moment(n, guard.number(float(x[i])), guard))
+            if not math.isfinite(val[n, i]):
+                raise PrecisionError(f"{self.spec()}: the template moment M_{n}({float(x[i])!r}) is beyond "
+                                     "float64's range: pass dps=30 (mpmath)")
             err[n, i] = 8 * eps * abs(val[n, i])
         return val, err + np.where(np.abs(val) < tiny, tiny, 0.0)
 
@@ -104,16 +126,18 @@ class MemoryBump(Target):
         (Proposition C.1)."""
         prec = Precision(dps, arb)
         with prec.context():
-            return self._template_norm2(prec)
+            return self._resolved(prec, lambda: "||template||^2", self._template_norm2)
 
     def delta(self, n, s, dps=None, arb=False):
         """The paper's Delta_{n,omega}(s) = int_0^inf t^n e^{-st} |rho_{0,omega}(t)| dt (eq. 80);
         |c0| times the Gaussian moment, since the template does not change sign."""
-        n = validation.integer(n, "n", minimum=0)
+        n = self._order(n)
         s = validation.positive(s, "s")
         prec = Precision(dps, arb)
         with prec.context():
-            return abs(self._template_moment(n, prec.number(s), prec))
+            x = prec.number(s)
+            return abs(self._resolved(prec, lambda: f"Delta_{n}({s!r})",
+                                      lambda p: self._template_moment(n, p.number(x), p)))
 
     @staticmethod
     def _rounding_factor(lib, ops, s, sigma, mu):
@@ -176,7 +200,9 @@ class MemoryBump(Target):
                     lost = mpmath.log10(self._rounding_factor(mpmath, gauss_ops(n), x, sg, mu) * ab / abs(val))
                     if lost <= dps - 10:  # else val itself is noise at these digits, and so the ratio
                         return int(mpmath.ceil(lost))
-        raise ArithmeticError(f"the Gaussian moment M_{n}({s}) cancels beyond {dps - 10} digits")
+        # (a PrecisionError is an ArithmeticError, the type raised here before)
+        raise PrecisionError(f"{self.spec()}: the Gaussian moment M_{n}({s}) cancels beyond {dps - 10} digits "
+                             "in its closed form")
 
     def _template_moment(self, n, s, prec):
         # the closed form cancels (see _digits_lost): evaluate it with that many
@@ -223,7 +249,7 @@ class MemoryBump(Target):
         (two orders at 42 digits: 119 against 161 us one by one), with the guard digits
         of the order that loses the most."""
         if prec.kind == "float":
-            return [self._moment(n, s, prec) for n in ns]
+            return [self.moment_in(prec, n, s) for n in ns]
         return [self.base._moment(n, s, prec) + v for n, v in zip(ns, self._template_moments(ns, s, prec))]
 
     def _norm2(self, prec):
@@ -231,6 +257,14 @@ class MemoryBump(Target):
         cross = sum(prec.number(a) * self._template_moment(0, prec.number(w), prec)
                     for a, w in zip(self.base.a, self.base.w))
         return self.base._norm2(prec) + 2 * cross + self._template_norm2(prec)
+
+    def _integral(self, prec):
+        # int_0^inf rho = the base's integral + the Gaussian's moment M_0 at s = 0 (the
+        # closed form, continuous there: sigma sqrt(pi/2) erfc(-mu / (sigma sqrt 2))).
+        # The default quadrature on fixed pieces missed a bump far out (1/omega = 1e9)
+        g = compiled_form("gauss_moments", (0,), prec.kind)(prec.number(0), self._mu(prec),
+                                                             prec.number(self.sigma))[0]
+        return self.base._integral(prec) + prec.number(self.c0) * g
 
     def _template_norm2(self, prec):
         g2 = compiled_form("gauss_norm2", 0, prec.kind)(self._mu(prec), prec.number(self.sigma))

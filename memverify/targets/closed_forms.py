@@ -44,11 +44,16 @@ def gaussian_moment0_integrate():
 def gaussian_moment(n):
     """M_n(s) of exp(-(t - mu)^2 / (2 sigma^2)) (completing the square; the
     test suite proves it equal to `gaussian_moment0_integrate` for n = 0).
-    Written with ExpErfc(c, z) = e^c erfc(z) so that no evaluation overflows."""
+    Written with ExpErfc(c, z) = e^c erfc(z) so that no evaluation overflows.
+    M_n = -d/ds M_{n-1}, from the expanded M_{n-1}: the same expressions as the n-th
+    derivative taken at once (equal for n <= 9, checked), at polynomial cost (order 12:
+    0.4 s instead of 43 s; the order-n derivative at once doubles in cost per order)."""
     c = s**2 * sigma_sym**2 / 2 - s * mu_sym
     z = (s * sigma_sym**2 - mu_sym) / (sigma_sym * sp.sqrt(2))
-    expr = sigma_sym * sp.sqrt(sp.pi / 2) * ExpErfc(c, z)
-    expr = (-1) ** n * sp.diff(expr, s, n)
+    if n == 0:
+        expr = sigma_sym * sp.sqrt(sp.pi / 2) * ExpErfc(c, z)
+    else:
+        expr = -sp.diff(gaussian_moment(n - 1), s)
     return sp.collect(sp.expand(_expand_exponents(expr)), ExpErfc(c, z))
 
 

@@ -7,14 +7,21 @@ import numpy as np
 
 from .. import validation
 from ..backends import Precision
-from .base import Target
+from .base import Target, checked_rates
 from .closed_forms import compiled_form
 
 
 class ExpSum(Target):
-    """rho(t) = sum_j a_j exp(-w_j t), rates w_j > 0 distinct."""
+    """rho(t) = sum_j a_j exp(-w_j t), rates w_j > 0 distinct (any finite a_j, w_j).
+
+    Moments of order n <= 1000 (MAX_ORDER): M_n = sum_j a_j n!/(s + w_j)^(n+1), whose
+    compiled form holds n! as an integer literal (1000! has 2568 digits; beyond about
+    n = 1750 Python refuses to print it).  In float64, where n! or (s + w)^(n+1)
+    overflow (n >= 171) the moment is evaluated in mpmath and rounded back."""
 
     _fields = ("a", "w")
+    MAX_ORDER = 1000
+    _ORDER_COST = "the closed form holds n! as an integer literal"
 
     def __init__(self, a, w):
         self.w = validation.vector(w, "w", positive_entries=True, distinct=True)
@@ -57,12 +64,12 @@ class ExpSum(Target):
 
     def template_moments(self, s):
         """Zero: an exponential sum has no template (see Target.template_moments)."""
-        n = len(np.atleast_1d(s))
+        n = len(checked_rates(s))
         return np.zeros((4, n)), np.zeros((4, n))
 
     def template_moment(self, n, s, dps=None, arb=False):
         """Zero (see MemoryBump.template_moment)."""
-        n = validation.integer(n, "n", minimum=0)
+        n = self._order(n)
         s = validation.positive(s, "s")
         return Precision(dps, arb).number(0)
 
