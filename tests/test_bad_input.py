@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hostile import bad_rate, malformed_vector, not_a_real, not_a_sequence, vector_with_bad_entry
-from memverify import Airy, ExpSum, Loss, MemoryBump, PowerLaw, Precision, cli
+from memverify import Airy, ExpSum, Loss, MemoryBump, PowerLaw, Precision, PrecisionError, cli
 
 # derandomized: the same examples every run, so the run time is predictable
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
@@ -283,8 +283,12 @@ def check_extreme(target, data, m):
 @given(target=valid_target(), s=st.floats(min_value=0.0, exclude_min=True, allow_infinity=False),
        n=st.integers(0, 2))
 def test_moments_at_extreme_points_are_not_nan(target, s, n):
-    v = target.moment(n, s)
-    assert not math.isnan(v)
+    try:
+        v = target.moment(n, s)
+    except PrecisionError as exc:  # a moment beyond float64's range (M_n(s) ~ s^-(n+1) at tiny s)
+        assert "dps=" in str(exc)
+        return
+    assert math.isfinite(v)
     assert v >= 0 or not isinstance(target, PowerLaw)
 
 
