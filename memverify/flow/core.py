@@ -87,7 +87,7 @@ def _check_inputs(loss, a0, w0, events, delta, method, dps, t_max, rtol, atol, m
     t_max = validation.positive(t_max, "t_max")
     rtol = validation.tolerance(rtol, "rtol")
     atol = validation.positive(atol, "atol")
-    if integrator not in SOLVERS:
+    if not isinstance(integrator, str) or integrator not in SOLVERS:
         raise ValueError(f"integrator must be one of {tuple(SOLVERS)}, got {integrator!r}")
     max_steps = validation.integer(max_steps, "max_steps", minimum=1)
     if on_precision not in ("raise", "exact"):

@@ -23,7 +23,7 @@ def flow_spec(omega, a0, w0, delta, astar=(1.0,), wstar=(1.0,), c0=1.0, sigma=1.
     delta = float(validation.positive(delta, "delta"))
     rtol = float(validation.tolerance(rtol, "rtol"))
     dps = check_method(method, dps)
-    if integrator not in SOLVERS:
+    if not isinstance(integrator, str) or integrator not in SOLVERS:
         raise ValueError(f"integrator must be one of {tuple(SOLVERS)}, got {integrator!r}")
     # the target's own checks (its parameters' ranges), before any run is shipped
     target = MemoryBump(ExpSum(astar, wstar), omega=omega, c0=c0, sigma=sigma)

@@ -52,6 +52,8 @@ def checked_rates(s):
     ValueError or TypeError naming s."""
     try:
         x = np.asarray(s, dtype=float).reshape(-1)
+    except OverflowError:  # a Python integer beyond float64 (10**400)
+        raise ValueError("s must be an array of finite rates > 0 within float64's range") from None
     except (TypeError, ValueError):
         raise TypeError(f"s must be an array of rates > 0, got {type(s).__name__}") from None
     if x.size == 0 or not np.all(x > 0) or not np.all(np.isfinite(x)):
